@@ -1,0 +1,46 @@
+"""The `jihua-kit` command: one subcommand per module in `jihua_kit/commands/`.
+
+Each command module defines `NAME`, `register(subparsers)` and `run(args) -> int`. Bad input
+raises `KitError`; it is printed in Chinese and English and the exit code is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from jihua_kit import commands
+from jihua_kit.errors import KitError
+from jihua_kit.i18n import t
+
+
+def _command_modules() -> list:
+    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
+    return [importlib.import_module(f"jihua_kit.commands.{name}") for name in names]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jihua-kit", description=t("cli.description"))
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in _command_modules():
+        module.register(sub).set_defaults(_run=module.run)
+    return parser
+
+
+def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    """The options every command shares: --lang and (usually) --json."""
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help=t("cli.help.lang"))
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help=t("cli.help.json"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except KitError as err:
+        print(f"{t('cli.error', 'zh')} / {t('cli.error', 'en')}:\n{err}", file=sys.stderr)
+        return 2

@@ -1,0 +1,29 @@
+"""Plain-text tables that line up with Chinese (double-width) characters in a terminal."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+
+def width(text: str) -> int:
+    """Display width: East Asian wide and full-width characters count as two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, cols: int) -> str:
+    return text + " " * max(0, cols - width(text))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A left-aligned text table with a rule under the header."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    cols = [max(width(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(pad(c, w) for c, w in zip(r, cols, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in cols))
+    return "\n".join(lines)
+
+
+def format_number(x: float) -> str:
+    """12000.0 -> '12,000'; 0.5 -> '0.5'."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
