@@ -133,7 +133,8 @@ def _count_line(table: pd.DataFrame, code: str, params: Params) -> tuple[np.ndar
     return n * params.value(code), n
 
 
-def _resident_births(table: pd.DataFrame, lay: Layout, from_parity: int = 1) -> np.ndarray:
+def resident_births(table: pd.DataFrame, lay: Layout, from_parity: int = 1) -> np.ndarray:
+    """Resident out-of-policy births per unit, at parity `from_parity` or above."""
     cols = [f"resident_out_births_{k}" for k in range(max(from_parity, 1), lay.parity_max + 1)]
     return table[cols].to_numpy().sum(axis=1) if cols else np.zeros(len(table), dtype=np.int64)
 
@@ -154,9 +155,9 @@ def _flags(table: pd.DataFrame, lay: Layout, params: Params, traces: dict[str, T
         out["pledge_redo"] = table[WEAK].to_numpy(dtype=bool)
     with params.trace() as traces["shuangwu_breach"]:
         at = params.value(SHUANGWU, "breach_at")
-        out["shuangwu_breach"] = (_resident_births(table, lay) >= at) | (table[RESIDENT_BACKLOG].to_numpy() >= at)
+        out["shuangwu_breach"] = (resident_births(table, lay) >= at) | (table[RESIDENT_BACKLOG].to_numpy() >= at)
     with params.trace() as traces["case_file_required"]:
-        out["case_file_required"] = _resident_births(table, lay, int(params.value(CASE_FILE, "parity_at"))) > 0
+        out["case_file_required"] = resident_births(table, lay, int(params.value(CASE_FILE, "parity_at"))) > 0
     return out
 
 
