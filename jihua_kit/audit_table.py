@@ -90,6 +90,8 @@ class _Rows:
         self.order = {c: i for i, c in enumerate(df.columns)}
 
     def fail(self, mask: np.ndarray, key: str, field: str, **info: object) -> None:
+        if not mask.any():
+            return
         raw = self.df[field] if field in self.df else pd.Series([None] * len(self.df), index=self.df.index)
         for pos in np.flatnonzero(mask):
             unit = self.units.iat[pos] or "?"
@@ -118,17 +120,23 @@ def _column(df: pd.DataFrame, name: str, default: object) -> pd.Series:
 
 
 def _counts(rows: _Rows, df: pd.DataFrame, col: str, bound: int, over_key: str) -> np.ndarray:
-    raw = _column(df, col, 0)
-    is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-    num = pd.to_numeric(raw.where(~is_bool, np.nan), errors="coerce").to_numpy(dtype=float)
-    empty = raw.isna().to_numpy()
-    rows.fail(empty, "audit.empty", col)
-    rows.fail(~empty & (is_bool | np.isnan(num)), "audit.bad_number", col)
+    if col not in df:
+        return np.zeros(len(df))
+    raw = df[col]
+    if raw.dtype.kind in "iuf":  # numeric column: no text, no booleans to look for
+        num = raw.to_numpy(dtype=float)
+        rows.fail(np.isnan(num), "audit.empty", col)
+    else:
+        is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+        num = pd.to_numeric(raw.where(~is_bool, np.nan), errors="coerce").to_numpy(dtype=float)
+        empty = raw.isna().to_numpy()
+        rows.fail(empty, "audit.empty", col)
+        rows.fail(~empty & (is_bool | np.isnan(num)), "audit.bad_number", col)
     ok = ~np.isnan(num)
     rows.fail(ok & (num < 0), "audit.negative", col)
     rows.fail(ok & (num >= 0) & (num % 1 != 0), "audit.not_whole", col)
     rows.fail(ok & (num % 1 == 0) & (num > bound), over_key, col, bound=bound)
-    return np.where(ok, num, 0)
+    return np.where(ok, num, 0).astype(np.int64)  # rows with a fault are dropped, never truncated
 
 
 def _flags(rows: _Rows, df: pd.DataFrame, col: str) -> np.ndarray:
@@ -205,12 +213,12 @@ def partition_table(
             rows.fail(nonzero, key, str(col), parity=int(match.group(2)), bound=lay.parity_max)
     for col in lay.flag_codes:
         out[col] = _flags(rows, df, col)
-    table = pd.DataFrame(out, index=df.index)
+    for col in (*TEXT_COLUMNS, *OPTIONAL_COLUMNS):
+        out[col] = pd.Series(out[col], dtype=str)
     keep = ["notes"] if "notes" in df else []
-    table = table[lay.columns + keep][~rows.bad]
-    table[lay.int_columns] = table[lay.int_columns].astype(np.int64)
-    texts = [c for c in (*TEXT_COLUMNS, *OPTIONAL_COLUMNS) if c in table]
-    table[texts] = table[texts].astype(str)
+    table = pd.DataFrame({c: out[c] for c in lay.columns + keep}, index=df.index)
+    if rows.bad.any():
+        table = table[~rows.bad]
     errors = [e for _, _, e in sorted(rows.errors, key=lambda x: (x[0], x[1]))]
     return table, errors
 
