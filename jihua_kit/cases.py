@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from jihua_kit.errors import KitError
-from jihua_kit.households import COLUMNS, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS, validate_table
+from jihua_kit.households import COLUMNS, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS, check_columns, validate_table
 from jihua_kit.paths import data_dir
 
 __all__ = [
@@ -90,8 +90,13 @@ def case_to_record(case: Any, default_id: str = "case", where: dict[str, Any] | 
     for name in ("village", "township", "residence", "household_type", "method"):
         rec[name] = top.get(name, str, EMPTY[name])
     rec["urban_dibao"] = top.get("urban_dibao", bool, False)
-    if "title" in case and not isinstance(case["title"], (str, dict)):
-        raise top.fail("case.not_text", "title", got=case["title"])
+    title = case.get("title", "")
+    if isinstance(title, dict):
+        texts = _Fields(title, "title", ("zh", "en"), where)
+        for lang in title:
+            texts.get(lang, str)
+    elif not isinstance(title, str):
+        raise top.fail("case.not_text", "title", got=title)
     top.get("note", str, "")
     for role, p in PARENT_KEYS.items():
         person = _Fields(case[role], role, tuple(_PERSON), where)
@@ -160,9 +165,9 @@ def households_table(records: list[dict[str, Any]], flat: bool | None = None) ->
 
 
 def _table_of_cases(rows: list[dict[str, Any]], names: list[Any], file: str | None = None) -> pd.DataFrame:
-    frame = pd.DataFrame({c: [r[c] for r in rows] for c in COLUMNS})
+    columns = {c: [r[c] for r in rows] for c in COLUMNS}
     try:
-        return validate_table(frame)
+        return check_columns(columns, pd.RangeIndex(len(rows)))
     except KitError as err:
         row = err.row if err.row is not None else 0
         where = {"file": file} if file else {"record": names[row]}
@@ -190,7 +195,10 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_case(path_or_dict: str | Path | dict[str, Any]) -> pd.DataFrame:
-    """One case (a file path, a name in data/cases/, or a mapping) -> a validated one-row table."""
+    """One case (a file path, a name in data/cases/, or a mapping) -> a validated one-row table.
+
+    The case's `title`, `note` and source file are kept in `table.attrs` (they are not columns).
+    """
     if isinstance(path_or_dict, dict):
         case, where = path_or_dict, {}
     else:
@@ -198,9 +206,11 @@ def load_case(path_or_dict: str | Path | dict[str, Any]) -> pd.DataFrame:
         where = {"file": Path(path_or_dict).name}
     record = case_to_record(case, "case", where)
     try:
-        return validate_table(pd.DataFrame({c: [record[c]] for c in COLUMNS}))
+        table = check_columns({c: [record[c]] for c in COLUMNS}, pd.RangeIndex(1))
     except KitError as err:
         raise _translate(err, where) from None
+    table.attrs.update(title=case.get("title", ""), note=case.get("note", ""), source=where.get("file", ""))
+    return table
 
 
 def case_from_row(table: pd.DataFrame, i: int = 0) -> dict[str, Any]:

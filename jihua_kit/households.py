@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from jihua_kit.errors import KitError
+from jihua_kit.params import load_parameters
 
 SLOTS = (1, 2, 3, 4)
 PARENTS = (1, 2)  # p1 = mother, p2 = father
-MAX_AGE = 120  # a sanity bound for data entry, not a rule figure
+BOUNDS_ID = "TR-CASE-BOUNDS"  # plausibility bounds (assumptions) in data/parameters/case_bounds.yaml
 
 TEXT = ("household_id", "village", "township")
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -76,79 +77,116 @@ def _check(mask: np.ndarray, key: str, index: pd.Index, col: str, got: Any = Non
         raise _fail(key, index, pos, col, got=value, **info)
 
 
-def _coerce(col: str, raw: pd.Series | None, index: pd.Index) -> Any:
+def _raw(source: Any, col: str) -> Any:
+    """A column of a DataFrame (categoricals kept as such) or of a mapping of sequences, or None."""
+    if col not in source:
+        return None
+    raw = source[col]
+    if isinstance(raw, pd.Series):
+        return raw.array if isinstance(raw.dtype, pd.CategoricalDtype) else raw.to_numpy()
+    return raw if isinstance(raw, (np.ndarray, pd.Categorical)) else np.asarray(raw)
+
+
+def _codes(col: str, raw: Any, index: pd.Index) -> np.ndarray:
+    """Category codes (int8, in the order of CATEGORIES[col]) of a text or categorical column."""
+    allowed = CATEGORIES[col]
+    blank = allowed.index("") if "" in allowed else -1  # a missing sex means no child
+    if isinstance(raw, pd.Categorical):
+        remap = np.array([allowed.index(c) if c in allowed else -1 for c in raw.categories] + [blank])
+        codes, shown = remap[raw.codes], np.asarray(raw, dtype=object)
+    elif len(raw) <= 64:
+        lookup = {a: i for i, a in enumerate(allowed)}
+        codes = np.array([lookup.get(v, -1) if isinstance(v, str) else blank if _missing(v) else -1 for v in raw])
+        shown = raw
+    else:
+        shown = np.where(pd.isna(raw), "", raw) if blank >= 0 else raw
+        codes = pd.Categorical(shown, categories=allowed).codes
+    _check(codes < 0, "case.bad_choice", index, col, shown, allowed=", ".join(a or "''" for a in allowed))
+    return codes.astype(np.int8)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _coerce(col: str, raw: Any, index: pd.Index) -> np.ndarray:
+    """One column, checked for type and converted: text -> object, categories -> int8 codes,
+    flags -> bool, counts and ages -> int64."""
+    n = len(index)
     if raw is None:
         if col in REQUIRED:
             raise KitError("case.missing_column", field=col)
         if col in CATEGORIES:
-            return pd.Categorical([EMPTY[col]] * len(index), categories=CATEGORIES[col])
-        return np.full(len(index), EMPTY[col], dtype=object if col in TEXT else None)
-    if isinstance(raw.dtype, pd.CategoricalDtype):
-        raw = raw.astype(object)
-    values = raw.to_numpy()
+            return np.full(n, CATEGORIES[col].index(EMPTY[col]), dtype=np.int8)
+        return np.full(n, EMPTY[col], dtype=object if col in TEXT else None)
+    if col in CATEGORIES:
+        return _codes(col, raw, index)
+    values = np.asarray(raw, dtype=object) if isinstance(raw, pd.Categorical) else raw
     if col in TEXT:
         missing = pd.isna(values)
+        text = np.where(missing, "", values).astype(str)
         if col == "household_id":
-            _check(missing, "case.missing_value", index, col)
-            _check(raw.astype(str).str.strip().to_numpy() == "", "case.missing_value", index, col)
-        return np.where(missing, "", raw.astype(str).to_numpy()).astype(object)
-    if col in CATEGORIES:
-        if col.endswith("_sex"):
-            values = np.where(pd.isna(values), "", values)
-        allowed = CATEGORIES[col]
-        bad = ~pd.Series(values).isin(allowed).to_numpy()
-        _check(bad, "case.bad_choice", index, col, values, allowed=", ".join(a or "''" for a in allowed))
-        return pd.Categorical(values, categories=allowed)
+            _check(missing | (np.char.strip(text) == ""), "case.missing_value", index, col)
+        return text.astype(object)
     if col in BOOLS:
         if values.dtype == bool:
             return values
-        ok = pd.Series(values).isin([True, False]).to_numpy() & ~pd.isna(values)
         if values.dtype == object:
-            ok &= np.array([isinstance(v, (bool, np.bool_, int, np.integer)) for v in values], dtype=bool)
+            ok = np.array([isinstance(v, (bool, np.bool_)) or (type(v) is int and v in (0, 1)) for v in values], bool)
+        else:
+            ok = (values == 0) | (values == 1)
         _check(~ok, "case.not_bool", index, col, values)
         return values.astype(bool)
-    # integer columns
-    if values.dtype.kind in "iu":
-        return values.astype(np.int64)
+    if values.dtype.kind in "iu":  # integer columns
+        return values.astype(np.int64, copy=False)
     if values.dtype == bool:
-        _check(np.ones(len(values), bool), "case.not_int", index, col, values)
+        _check(np.ones(n, bool), "case.not_int", index, col, values)
     if values.dtype == object:
-        typed = np.array([isinstance(v, (int, float, np.integer, np.floating)) for v in values], dtype=bool)
-        typed &= np.array([not isinstance(v, (bool, np.bool_)) for v in values], dtype=bool)
+        typed = np.array([isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                          for v in values], dtype=bool)  # fmt: skip
         _check(~typed, "case.not_int", index, col, values)
     nums = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     _check(~np.isfinite(nums) | (nums != np.round(nums)), "case.not_int", index, col, values)
     return nums.astype(np.int64)
 
 
-def normalise(df: pd.DataFrame) -> pd.DataFrame:
-    """Column presence and dtypes only (no cross-field checks); see `validate_table`."""
+def check_columns(source: Any, index: pd.Index) -> pd.DataFrame:
+    """Type-check, convert and cross-check the columns of `source` (a DataFrame or a mapping of
+    equal-length sequences) and return the normalised table with `index`."""
+    col = {c: _coerce(c, _raw(source, c), index) for c in COLUMNS}
+    ids = col["household_id"]
+    idx = index
+    _check(pd.Series(ids).duplicated().to_numpy(), "case.duplicate_id", idx, "household_id", ids)
+    for c in INTS:
+        _check(col[c] < 0, "case.negative", idx, c, col[c])
+    bounds = load_parameters().view()
+    limits = {f"p{p}_age": "age_max" for p in PARENTS} | {f"c{k}_age": "age_max" for k in SLOTS}
+    limits |= {"ev_postpone_years": "postpone_max", "ev_member_disabled": "member_disabled_max"}
+    for c, key in limits.items():
+        top = bounds.value(BOUNDS_ID, key)
+        _check(col[c] > top, "case.too_large", idx, c, col[c], max=int(top), bound=BOUNDS_ID)
+    _check_children(col, idx)
+    _check_household(col, idx)
+    _check_events(col, idx)
+    data = {c: pd.Categorical.from_codes(v, CATEGORIES[c]) if c in CATEGORIES else v for c, v in col.items()}
+    return pd.DataFrame(data, index=index)
+
+
+def validate_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Check a household table (many rows) and return it normalised; KitError names row and column.
+
+    Columns other than `household_id`, `residence`, `household_type`, `p1_age` and `p2_age` may be
+    left out: they take the value of `EMPTY` (nothing recorded). Extra columns are kept at the end,
+    unless they look like the table's own (`p1_…`, `c3_…`, `ev_…`) and are misspelt.
+    """
     if not isinstance(df, pd.DataFrame):
         raise KitError("case.not_a_table", got=type(df).__name__)
     for col in df.columns:
         if isinstance(col, str) and _OURS.match(col) and col not in COLUMNS:
             raise KitError("case.unknown_column", field=col)
-    data = {col: _coerce(col, df[col] if col in df.columns else None, df.index) for col in COLUMNS}
-    out = pd.DataFrame(data, index=df.index)
+    table = check_columns(df, df.index)
     extra = [c for c in df.columns if c not in COLUMNS]
-    return pd.concat([out, df[extra]], axis=1) if extra else out
-
-
-def validate_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Check a household table (many rows) and return it normalised; KitError names row and column."""
-    table = normalise(df)
-    idx = table.index
-    col = {c: (table[c].cat.codes.to_numpy() if c in CATEGORIES else table[c].to_numpy()) for c in COLUMNS}
-    ids = col["household_id"]
-    _check(pd.Series(ids).duplicated().to_numpy(), "case.duplicate_id", idx, "household_id", ids)
-    for c in INTS:
-        _check(col[c] < 0, "case.negative", idx, c, col[c])
-    for c in [f"p{p}_age" for p in PARENTS] + [f"c{k}_age" for k in SLOTS]:
-        _check(col[c] > MAX_AGE, "case.too_large", idx, c, col[c], max=MAX_AGE)
-    _check_children(col, idx)
-    _check_household(col, idx)
-    _check_events(col, idx)
-    return table
+    return pd.concat([table, df[extra]], axis=1) if extra else table
 
 
 def _sex(col: dict, k: int, letter: str) -> np.ndarray:

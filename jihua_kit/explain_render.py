@@ -1,0 +1,246 @@
+"""Rendering of a household explanation and of a comparison: plain text (CLI), HTML (notebooks),
+DataFrame and JSON. Mixins for `explain.Explanation` and `explain.Comparison`; no rule logic here.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from jihua_kit.figures import amount_text, figure_text
+from jihua_kit.i18n import t
+from jihua_kit.textfmt import format_number, table
+
+FRAME_COLUMNS = (
+    "id", "name", "kind", "received", "min", "max", "persons", "points", "condition_or_reason",
+    "arithmetic", "figures", "readings", "section",
+)  # fmt: skip
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def money(low: float, high: float, kind: str, lang: str, points: float = 0) -> str:
+    """'7,200 元/年', '15,000–30,000 元', '+20 分（不是钱）'."""
+    if kind == "non_monetary":
+        return t("ent.points", lang, points=format_number(points))
+    text = amount_text(low, high, "yuan", lang)
+    return t("ent.per_year", lang, amount=text) if kind == "annual" else text
+
+
+def _readings_text(line: Any, lang: str) -> str:
+    sep = "；" if lang == "zh" else "; "
+    parts = []
+    for r in line.readings:
+        note = "" if r.default else t("ent.not_default", lang)
+        parts.append(f"{r.id} {r.label}{note}")
+    return sep.join(parts)
+
+
+class Rendering:
+    """Text, HTML, DataFrame and JSON for an `Explanation`."""
+
+    def _t(self, key: str, **kw: Any) -> str:
+        return t(key, self.lang, **kw)
+
+    def heading(self) -> str:
+        head = self._t("ent.title", household=self.household, scenario=self._t(f"scenario.{self.scenario}"))
+        return f"{head} — {self.title}" if self.title else head
+
+    def _changes(self) -> str:
+        if not self.readings_changed:
+            return ""
+        changes = ", ".join(f"{k}={v}" for k, v in self.readings_changed.items())
+        return self._t("ent.readings_changed", changes=changes)
+
+    def total_rows(self) -> list[tuple[str, str]]:
+        tot = self.totals
+        rows = [(self._t(f"ent.total.{kind}"), money(tot[kind]["min"], tot[kind]["max"], kind, self.lang))
+                for kind in ("one_time", "annual")]  # fmt: skip
+        if tot["points"]:
+            rows.append((self._t("ent.total.points"), money(0, 0, "non_monetary", self.lang, tot["points"])))
+        return rows
+
+    def to_text(self) -> str:
+        colon = "：" if self.lang == "zh" else ": "
+        out = [self.heading()]
+        if self._changes():
+            out.append(self._changes())
+        out += ["", self._t("ent.received")]
+        if not self.received:
+            out.append("  " + self._t("ent.none_received"))
+        for line in self.received:
+            kind = self._t(f"kind.{line.kind}")
+            out.append(
+                f"{line.id} {line.name} · {kind} · {money(line.low, line.high, line.kind, self.lang, line.points)}"
+            )
+            out.append(f"  {self._t('ent.label.condition')}{colon}{line.text}")
+            if line.arithmetic:
+                out.append(f"  {self._t('ent.label.arithmetic')}{colon}{line.arithmetic}")
+            figures = "; ".join(figure_text(f, self.lang) for f in line.figures)
+            out.append(f"  {self._t('ent.label.figures')}{colon}{figures}")
+            if line.readings:
+                out.append(f"  {self._t('ent.label.readings')}{colon}{_readings_text(line, self.lang)}")
+        out.append("")
+        out += [f"{label}{colon}{value}" for label, value in self.total_rows()]
+        out += ["", self._t("ent.not_received")]
+        heads = self._t("ent.header").split("|")
+        rows = [(line.id, line.name, line.text) for line in self.not_received]
+        out.append(table([heads[0], heads[1], self._t("ent.label.reason")], rows))
+        out += ["", self._t("params.detail.caveat")]
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def to_dict(self) -> dict[str, Any]:
+        tot = self.totals
+        return {
+            "household": self.household,
+            "title": self.title,
+            "scenario": self.scenario,
+            "lang": self.lang,
+            "readings_changed": dict(self.readings_changed),
+            "one_time": {"min": _num(tot["one_time"]["min"]), "max": _num(tot["one_time"]["max"])},
+            "annual": {"min": _num(tot["annual"]["min"]), "max": _num(tot["annual"]["max"])},
+            "exam_points": _num(tot["points"]),
+            "items": [self._item(line) for line in self.received],
+            "not_received": [
+                {"id": line.id, "name": line.name, "kind": line.kind, "reason": line.text,
+                 "reason_key": line.reason_key, "readings": [self._reading(r) for r in line.readings]}
+                for line in self.not_received
+            ],
+        }  # fmt: skip
+
+    @staticmethod
+    def _reading(r: Any) -> dict[str, Any]:
+        return {"id": r.id, "title": r.title, "option": r.option, "label": r.label, "default": r.default}
+
+    def _item(self, line: Any) -> dict[str, Any]:
+        return {
+            "id": line.id, "name": line.name, "kind": line.kind,
+            "min": _num(line.low), "max": _num(line.high), "persons": line.persons, "points": _num(line.points),
+            "condition": line.text, "arithmetic": line.arithmetic, "section": line.section,
+            "figures": [{"id": f.id, "key": f.key, "min": _num(f.low), "max": _num(f.high), "unit": f.unit,
+                         "section": f.section} for f in line.figures],
+            "readings": [self._reading(r) for r in line.readings],
+        }  # fmt: skip
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per E-* ID (received or not), in display order."""
+        rows = [
+            (line.id, line.name, line.kind, line.received, line.low, line.high, line.persons, line.points,
+             line.text, line.arithmetic, "; ".join(figure_text(f, self.lang) for f in line.figures),
+             _readings_text(line, self.lang), line.section)
+            for line in self.lines
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+
+    def to_html(self) -> str:
+        heads = self._t("ent.header").split("|")
+        cell = lambda x: f"<td>{escape(str(x))}</td>"  # noqa: E731
+        got = "".join(
+            f"<tr>{cell(line.id)}{cell(line.name)}{cell(self._t('kind.' + line.kind))}"
+            f"{cell(money(line.low, line.high, line.kind, self.lang, line.points))}<td>{escape(line.text)}"
+            f"<br><small>{escape(line.arithmetic)}</small><br><small>"
+            f"{escape('; '.join(figure_text(f, self.lang) for f in line.figures))}</small><br><small>"
+            f"{escape(_readings_text(line, self.lang))}</small></td></tr>"
+            for line in self.received
+        )
+        totals = "".join(f"<tr><th colspan='3'>{escape(a)}</th><th colspan='2'>{escape(b)}</th></tr>"
+                         for a, b in self.total_rows())  # fmt: skip
+        missed = "".join(f"<tr>{cell(line.id)}{cell(line.name)}{cell(line.text)}</tr>" for line in self.not_received)
+        head = "".join(f"<th>{escape(h)}</th>" for h in heads)
+        changes = f"<p>{escape(self._changes())}</p>" if self._changes() else ""
+        return (
+            f"<div class='jihua-explain'><h4>{escape(self.heading())}</h4>{changes}"
+            f"<table><caption>{escape(self._t('ent.received'))}</caption><tr>{head}</tr>{got}{totals}</table>"
+            f"<table><caption>{escape(self._t('ent.not_received'))}</caption>"
+            f"<tr><th>{escape(heads[0])}</th><th>{escape(heads[1])}</th><th>{escape(self._t('ent.label.reason'))}</th>"
+            f"</tr>{missed}</table><p><small>{escape(self._t('params.detail.caveat'))}</small></p></div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+class CompareRendering:
+    """Text, HTML, DataFrame and JSON for a `Comparison` (fields a, b; properties rows, totals)."""
+
+    def _labels(self) -> tuple[str, str]:
+        lang = self.a.lang
+        name = lambda e: t(f"scenario.{e.scenario}", lang) + (f" {e._changes()}" if e.readings_changed else "")  # noqa: E731
+        return name(self.a), name(self.b)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        tot = self.totals
+        return {
+            "household": self.a.household,
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "difference": {
+                "one_time": {k: _num(v) for k, v in tot["one_time"].items()},
+                "annual": {k: _num(v) for k, v in tot["annual"].items()},
+                "exam_points": _num(tot["points"]),
+                "items": [{k: (_num(v) if isinstance(v, float) else v) for k, v in r.items()} for r in self.rows],
+            },
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def _table_rows(self) -> list[tuple[str, ...]]:
+        lang = self.a.lang
+        rows = []
+        for r in self.rows:
+            if not (r["a_max"] or r["b_max"] or r["a_points"] or r["b_points"]):
+                continue
+            kind = r["kind"]
+            a = money(r["a_min"], r["a_max"], kind, lang, r["a_points"]) if (r["a_max"] or r["a_points"]) else "—"
+            b = money(r["b_min"], r["b_max"], kind, lang, r["b_points"]) if (r["b_max"] or r["b_points"]) else "—"
+            pts = kind == "non_monetary"
+            diff = _signed(r["diff_points"], r["diff_points"]) if pts else _signed(r["diff_min"], r["diff_max"])
+            rows.append((r["id"], r["name"], t(f"kind.{kind}", lang), a, b, diff))
+        tot = self.totals
+        for kind in ("one_time", "annual"):
+            ta, tb = self.a.totals[kind], self.b.totals[kind]
+            a, b = money(ta["min"], ta["max"], kind, lang), money(tb["min"], tb["max"], kind, lang)
+            rows.append(("", t(f"ent.total.{kind}", lang), "", a, b, _signed(tot[kind]["min"], tot[kind]["max"])))
+        return rows
+
+    def to_text(self) -> str:
+        lang = self.a.lang
+        la, lb = self._labels()
+        head = t("ent.compare.title", lang, household=self.a.household, a=la, b=lb)
+        return f"{head}\n\n{table(t('ent.compare.header', lang, a=la, b=lb).split('|'), self._table_rows())}"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def to_html(self) -> str:
+        lang = self.a.lang
+        la, lb = self._labels()
+        heads = "".join(f"<th>{escape(h)}</th>" for h in t("ent.compare.header", lang, a=la, b=lb).split("|"))
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in self._table_rows())
+        title = escape(t("ent.compare.title", lang, household=self.a.household, a=la, b=lb))
+        return f"<div class='jihua-compare'><h4>{title}</h4><table><tr>{heads}</tr>{body}</table></div>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def _signed(low: float, high: float) -> str:
+    def one(x: float) -> str:
+        return ("+" if x > 0 else "−" if x < 0 else "±") + format_number(abs(x))
+
+    return one(low) if low == high else f"{one(low)} … {one(high)}"
