@@ -12,7 +12,7 @@ PORT   ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: setup lab test lint format clean
+.PHONY: setup lab test lint format clean slides handouts
 
 setup: $(STAMP)
 
@@ -32,6 +32,20 @@ lab: $(STAMP)
 ## make test: lint, unit and property tests, then every notebook through nbval
 test: $(STAMP) lint
 	$(PY) -m pytest tests $(wildcard notebooks/*.ipynb) $(NBVAL)
+
+## make slides: one offline reveal.js deck per notebook in slides/build/ (see slides/README.md).
+## reveal.js comes from slides/package-lock.json: npm runs once (needs the registry), then never again.
+slides: $(STAMP) slides/node_modules/.package-lock.json
+	$(BIN)/jihua-kit slides
+
+slides/node_modules/.package-lock.json: slides/package.json slides/package-lock.json
+	@command -v npm >/dev/null || { echo "make slides needs npm once, to fetch reveal.js (apt-get install npm)"; exit 1; }
+	npm ci --prefix slides --no-audit --no-fund
+
+## make handouts: a PDF of each deck (headless Chromium's print) in slides/build/handouts/;
+## skipped with a message where Chromium is not installed.
+handouts: slides
+	$(PY) slides/handouts.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
