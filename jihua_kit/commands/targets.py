@@ -1,0 +1,55 @@
+"""`jihua-kit targets FIGURES [--chart OUT.png] [--lang en] [--json]`: the 2013 targets checked."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from jihua_kit.cli import add_common
+from jihua_kit.i18n import t
+from jihua_kit.params import default_params
+from jihua_kit.targets import check_targets, figure_text, load_figures, targets_chart
+from jihua_kit.textfmt import format_number, table
+
+NAME = "targets"
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = sub.add_parser(NAME, help=t("cli.help.targets"))
+    parser.add_argument("figures", help=t("cli.help.targets_figures"))
+    parser.add_argument("--chart", metavar="PNG", help=t("cli.help.targets_chart"))
+    add_common(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    params = default_params()
+    raw = load_figures(args.figures)
+    checked = check_targets(raw, params, args.lang)
+    if args.chart:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        fig = targets_chart(checked, args.lang)
+        fig.savefig(Path(args.chart), dpi=120)
+    if args.json:
+        records = checked.to_dict(orient="records")
+        print(json.dumps({"unit": raw.get("unit"), "year": raw.get("year"), "status": raw.get("status"),
+                          "targets": records}, ensure_ascii=False, indent=2, default=float))  # fmt: skip
+        return 0
+    yes, no = t("expl.yes", args.lang), t("expl.no", args.lang)
+    rows = [
+        (r.id, r.name, r.target, figure_text(r.actual, r.unit, args.lang), yes if r.met else no,
+         format_number(r.shortfall) if not r.met else "", r.section)
+        for r in checked.itertuples(index=False)
+    ]  # fmt: skip
+    if raw.get("unit"):
+        print(f"{raw['unit']} · {raw.get('year', '')}")
+    if raw.get("status") == "assumption":
+        print(t("targets.assumed", args.lang))
+    print(table(t("targets.header", args.lang).split("|"), rows))
+    print(t("targets.count", args.lang, met=int(checked["met"].sum()), n=len(checked)))
+    if args.chart:
+        print(t("targets.chart_written", args.lang, path=args.chart))
+    return 0

@@ -1,0 +1,175 @@
+"""Section C: the 2013 annual targets checked against a unit's or the county's figures, and a chart.
+
+Figures are a mapping by target ID: a number for a single-valued target, a mapping by key for a
+target with several values (T-INFO-ACCURACY: accuracy, missed_births, wrong_births), and
+`{actual, previous}` for a target that must beat last year's level (T-MIGRANT-INPOLICY). The
+thresholds and comparators come from `data/parameters/targets.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from jihua_kit.errors import KitError
+from jihua_kit.figures import amount_text
+from jihua_kit.i18n import catalog, t
+from jihua_kit.params import Params, default_params
+from jihua_kit.textfmt import format_number
+
+COLUMNS = ("id", "key", "name", "target", "comparator", "target_value", "actual", "met", "shortfall", "unit",
+           "section")  # fmt: skip
+_PREV = ">prev"
+_PREV_FIELDS = ("actual", "previous")
+
+
+def _number(raw: Any, field: str, unit: str) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise KitError("target.bad_number", field=field, got=raw)
+    if raw < 0:
+        raise KitError("target.negative", field=field, got=raw)
+    if unit == "%" and raw > 100:
+        raise KitError("target.over_100", field=field, got=raw)
+    return float(raw)
+
+
+def _mapping(raw: Any, field: str, keys: tuple[str, ...]) -> Mapping:
+    if not isinstance(raw, Mapping):
+        raise KitError("target.need_keys", field=field, got=raw, keys=", ".join(keys))
+    for k in raw:
+        if k not in keys:
+            raise KitError("target.unknown_key", field=f"{field}.{k}", got=k, keys=", ".join(keys))
+    for k in keys:
+        if k not in raw:
+            raise KitError("target.missing_key", field=f"{field}.{k}", keys=", ".join(keys))
+    return raw
+
+
+def _rows(figures: Mapping, params: Params) -> list[dict[str, Any]]:
+    """One row per checked value: the actual figure beside the data's threshold."""
+    rows = []
+    for pid, raw in figures.items():
+        if not (isinstance(pid, str) and pid.startswith("T-") and pid in params.store.parameters):
+            raise KitError("target.unknown_id", field=str(pid), got=pid)
+        values = params.get(pid).values
+        keys = tuple(v.key for v in values if v.key)
+        if values[0].comparator == _PREV:
+            pair = _mapping(raw, pid, _PREV_FIELDS)
+            prev = _number(pair["previous"], f"{pid}.previous", "%")
+            actual = _number(pair["actual"], f"{pid}.actual", "%")
+            params.value(pid)  # traced: the year it compares with
+            rows.append({"id": pid, "key": "", "target_value": prev, "actual": actual, "comparator": _PREV,
+                         "unit": "%"})  # fmt: skip
+            continue
+        given = _mapping(raw, pid, keys) if keys else {None: raw}
+        if not keys and isinstance(raw, Mapping):
+            raise KitError("target.single_value", field=pid, got=raw)
+        for val in values:
+            field = f"{pid}.{val.key}" if val.key else pid
+            rows.append({"id": pid, "key": val.key or "", "target_value": params.value(pid, val.key),
+                         "actual": _number(given[val.key], field, val.unit), "comparator": val.comparator,
+                         "unit": val.unit})  # fmt: skip
+    return rows
+
+
+def _evaluate(cmp: np.ndarray, target: np.ndarray, actual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Met and shortfall for every row at once: how far below a floor, or above a ceiling."""
+    at_least, at_most, equal = cmp == ">=", cmp == "<=", cmp == "=="
+    above = (cmp == ">") | (cmp == _PREV)
+    met = (at_least & (actual >= target)) | (at_most & (actual <= target)) | (above & (actual > target))
+    met |= equal & (actual == target)
+    short = np.where(at_most, actual - target, np.where(equal, np.abs(actual - target), target - actual))
+    return met, np.where(met, 0.0, np.maximum(short, 0.0))
+
+
+def figure_text(value: float, unit: str, lang: str = "zh") -> str:
+    """'98%', '6,000,000 元'; a plain count is just the number."""
+    return format_number(value) if unit == "count" else amount_text(value, value, unit, lang)
+
+
+def target_text(comparator: str, value: float, unit: str, lang: str = "zh") -> str:
+    """'≥ 98%', '≤ 0', '高于上年（86.5%）'."""
+    if comparator == _PREV:
+        return t("target.above_previous", lang, previous=figure_text(value, unit, lang))
+    sign = {">=": "≥", "<=": "≤", ">": ">", "==": "="}[comparator]
+    return f"{sign} {figure_text(value, unit, lang)}"
+
+
+def check_targets(figures: Mapping, params: Params | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Target, actual, met / not met and shortfall for each figure given (columns: `COLUMNS`).
+
+    `figures` maps target IDs to figures, or is a figures file's content (`{figures: {...}}`).
+    Targets not given are not checked; an unknown ID, a missing or unknown key, a negative
+    number or a rate over 100 raises `KitError` naming the field.
+    """
+    params = params or default_params()
+    if "figures" in figures:
+        figures = figures["figures"]
+    if not isinstance(figures, Mapping) or not figures:
+        raise KitError("target.no_figures", field="figures")
+    rows = pd.DataFrame(_rows(figures, params))
+    met, short = _evaluate(rows["comparator"].to_numpy(), rows["target_value"].to_numpy(), rows["actual"].to_numpy())
+    rows["met"], rows["shortfall"] = met, short
+    rows["name"] = [_label(pid, key, params, lang) for pid, key in zip(rows["id"], rows["key"], strict=True)]
+    rows["section"] = [params.get(pid).section for pid in rows["id"]]
+    rows["target"] = [target_text(c, v, u, lang) for c, v, u in rows[["comparator", "target_value", "unit"]].to_numpy()]
+    return rows[list(COLUMNS)]
+
+
+def _label(pid: str, key: str | None, params: Params, lang: str) -> str:
+    name = params.get(pid).name(lang)
+    if not key:
+        return name
+    msg = f"target.key.{key}"
+    return f"{name}·{t(msg, lang) if msg in catalog() else key}"
+
+
+def load_figures(path: str | Path) -> dict[str, Any]:
+    """A figures file (YAML or JSON): `{figures: {ID: ...}}` plus free metadata (unit, year, status)."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KitError("target.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("figures"), Mapping):
+        raise KitError("target.no_figures", file=path.name, field="figures")
+    return dict(raw)
+
+
+def attainment(table: pd.DataFrame) -> np.ndarray:
+    """Per row, the actual as a % of the threshold (a ceiling of 0 reads 100 when kept, else 0)."""
+    target, actual = table["target_value"].to_numpy(float), table["actual"].to_numpy(float)
+    ceiling = table["comparator"].to_numpy() == "<="
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(target > 0, 100 * actual / np.where(target > 0, target, 1), 100.0)
+        kept = np.where(actual > 0, 100 * target / np.where(actual > 0, actual, 1), 100.0)
+    return np.where(ceiling, np.where(table["met"].to_numpy(), 100.0, kept), ratio)
+
+
+def targets_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = None):
+    """A horizontal bar chart of attainment (% of each target), met in green, missed in red."""
+    import matplotlib.pyplot as plt
+
+    from jihua_kit.charts import use_chinese_font
+
+    use_chinese_font()
+    values = np.clip(attainment(table), 2.0, 150.0)  # a missed zero-tolerance row stays visible
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.6))
+    colours = np.where(table["met"].to_numpy(), "#2a9d8f", "#e76f51")
+    y = np.arange(len(table))[::-1]
+    ax.barh(y, values, color=colours)
+    ax.axvline(100, color="#264653", linestyle="--", linewidth=1)
+    ax.set_yticks(y, labels=list(table["name"]))
+    for yi, v, row in zip(y, values, table.itertuples(index=False), strict=True):
+        actual = figure_text(row.actual, row.unit, lang)
+        ax.text(v + 1, yi, f"{actual} / {row.target}", va="center", fontsize=8)
+    ax.set_xlim(0, 175)
+    ax.set_xlabel(t("target.chart.xlabel", lang))
+    ax.set_title(title or t("target.chart.title", lang))
+    fig.tight_layout()
+    return fig
