@@ -32,7 +32,7 @@ _TOP_REQUIRED = ("residence", "household_type", "mother", "father")
 _PERSON = {"age": int, "alive": bool, "state_employee": bool}
 _CHILD = {"age": int, "sex": str, "alive": bool, "disabled": bool, "name": str}
 _EVENTS = {**{e: bool for e in EVENT_BOOLS}, **{e: int for e in EVENT_INTS}}
-_TYPE_KEY = {int: "case.not_int", bool: "case.not_bool", str: "case.not_text"}
+_TYPE_KEY = {int: "case.not_int", bool: "case.not_bool", str: "case.not_text", dict: "case.not_mapping"}
 _SLOT_COL = re.compile(r"^c(\d)_(\w+)$")
 _PARENT_COL = re.compile(r"^p([12])_(\w+)$")
 
