@@ -149,6 +149,9 @@ def compute(table: pd.DataFrame, params: Params) -> dict[str, RuleResult]:
         res.figures, res.readings = tuple(tr.figures), tuple(tr.readings)
         results[rid] = res
     _settle_overlaps(results, params)
+    for res in results.values():  # `high` may be `low`, `persons` may be `count`: no edits in place
+        for arr in (res.applies, res.low, res.high, res.persons, res.count, res.points):
+            arr.flags.writeable = False
     return results
 
 
