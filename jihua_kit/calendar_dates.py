@@ -53,7 +53,12 @@ def add_working_days(
     strictly after the day the unpaid reward was found.
     """
     params = params or default_params()
-    days = pd.to_datetime(pd.Series(np.atleast_1d(np.asarray(starts, dtype=object))), errors="coerce")
+    given = pd.Series(np.atleast_1d(np.asarray(starts, dtype=object)))
+    days = pd.to_datetime(given, errors="coerce")
+    bad = days.isna() & given.notna() & (given.astype(str).str.strip() != "")
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise KitError("calendar.bad_date", field="start", row=pos + 1, got=given.iat[pos])
     return np.busday_offset(
         days.to_numpy(dtype="datetime64[D]"), working_days(params), roll="backward",
         holidays=holiday_dates(params, holidays),
@@ -68,7 +73,7 @@ def parse_when(when: str | dt.date) -> tuple[int, int, dt.date | None]:
     try:
         day = pd.Timestamp(when).date()
     except (ValueError, TypeError):
-        raise KitError("calendar.bad_when", field="when", got=when) from None
+        raise KitError("calendar.bad_when", field="quarter", got=when) from None
     return day.year, (day.month - 1) // 3 + 1, day
 
 
@@ -83,7 +88,7 @@ def _row(params: Params, pid: str, start: object, due: object, lang: str, note: 
 
 
 def due_dates(
-    when: str | dt.date,
+    quarter: str | dt.date,
     params: Params | None = None,
     holidays: Iterable[str | dt.date] | None = None,
     reward_from: str | dt.date | None = None,
@@ -91,29 +96,32 @@ def due_dates(
 ) -> pd.DataFrame:
     """The dates a quarter implies (monthly reports, exam roster, filing, missed-exam list).
 
-    `when` is a quarter ('2013Q2') or a date (its quarter is used, and the 15-working-day
+    `quarter` is a quarter ('2013Q2') or a date (its quarter is used, and the 15-working-day
     payment deadline is counted from it). `reward_from` gives that start date explicitly.
     Columns: id, name, start, due (NaT where the handout sets no day), section, note.
     """
     params = params or default_params()
-    year, quarter, day = parse_when(when)
+    year, q, day = parse_when(quarter)
     reward_from = reward_from if reward_from is not None else day
     rows = []
     step = int(params.value("C-STATS-MONTHLY", "every_months"))
     for k in range(1, 4, step):
-        first = _month(year, quarter, k)
+        first = _month(year, q, k)
         rows.append(_row(params, "C-STATS-MONTHLY", first, pd.NaT, lang, t("calendar.note.monthly", lang)))
-    roster = _month(year, quarter, int(params.value("C-EXAM-ROSTER", "month_of_quarter")))
+    roster = _month(year, q, int(params.value("C-EXAM-ROSTER", "month_of_quarter")))
     rows.append(_row(params, "C-EXAM-ROSTER", roster, roster + pd.offsets.MonthEnd(0), lang,
                      t("calendar.note.roster", lang)))  # fmt: skip
-    filing = _month(year, quarter, int(params.value("C-EXAM-FILING", "month_of_quarter")))
+    filing = _month(year, q, int(params.value("C-EXAM-FILING", "month_of_quarter")))
     rows.append(_row(params, "C-EXAM-FILING", filing, filing + pd.offsets.MonthEnd(0), lang,
                      t("calendar.note.filing", lang)))  # fmt: skip
-    nxt = _month(year, quarter, 3 + int(params.value("C-EXAM-MISSED", "month_of_next_quarter")))
+    nxt = _month(year, q, 3 + int(params.value("C-EXAM-MISSED", "month_of_next_quarter")))
     missed_due = nxt + pd.DateOffset(days=int(params.value("C-EXAM-MISSED", "day_of_month")) - 1)
     rows.append(_row(params, "C-EXAM-MISSED", nxt, missed_due, lang, t("calendar.note.missed", lang)))
     if reward_from is not None:
-        start = pd.Timestamp(reward_from)
+        try:
+            start = pd.Timestamp(reward_from)
+        except (ValueError, TypeError):
+            raise KitError("calendar.bad_date", field="reward_from", got=reward_from) from None
         hol = holiday_dates(params, holidays)
         due = pd.Timestamp(add_working_days([start], params, hol)[0])
         note = t("calendar.note.reward", lang, n=working_days(params), holidays=len(hol))

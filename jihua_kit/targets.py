@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ from jihua_kit.figures import amount_text
 from jihua_kit.i18n import catalog, t
 from jihua_kit.params import Params, default_params
 from jihua_kit.textfmt import format_number
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COLUMNS = ("id", "key", "name", "target", "comparator", "target_value", "actual", "met", "shortfall", "unit",
            "section")  # fmt: skip
@@ -151,7 +154,7 @@ def attainment(table: pd.DataFrame) -> np.ndarray:
     return np.where(ceiling, np.where(table["met"].to_numpy(), 100.0, kept), ratio)
 
 
-def targets_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = None):
+def targets_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = None) -> Figure:
     """A horizontal bar chart of attainment (% of each target), met in green, missed in red."""
     import matplotlib.pyplot as plt
 

@@ -88,11 +88,20 @@ def test_bad_holiday_in_data_is_named(data_copy):
     assert err.value.where == {"file": "holidays.yaml", "field": "dates[0]"}
 
 
+def test_bad_start_dates_are_named():
+    with pytest.raises(KitError) as err:
+        add_working_days(["2013-07-05", "2013-07-32"], holidays=[])
+    assert err.value.field == "start" and err.value.row == 2
+    with pytest.raises(KitError) as err:
+        due_dates("2013Q3", reward_from="someday")
+    assert err.value.field == "reward_from"
+
+
 def test_bad_when():
     for bad in ("2013Q5", "soon", "2013-02-30"):
         with pytest.raises(KitError) as err:
             due_dates(bad)
-        assert err.value.field == "when"
+        assert err.value.field == "quarter"
 
 
 def test_the_two_deadline_records_agree():
@@ -109,4 +118,4 @@ def test_calendar_command():
     text = subprocess.run([sys.executable, "-m", "jihua_kit", "calendar", "2013Q2"], capture_output=True, text=True)
     assert "2013-07-10" in text.stdout and "未检对象名单上报" in text.stdout
     bad = subprocess.run([sys.executable, "-m", "jihua_kit", "calendar", "2013Q5"], capture_output=True, text=True)
-    assert bad.returncode == 2 and "when" in bad.stderr
+    assert bad.returncode == 2 and "quarter" in bad.stderr
