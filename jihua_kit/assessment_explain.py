@@ -85,7 +85,7 @@ class UnitExplanation(Rendering):
 
 
 def _pts(x: float, lang: str) -> str:
-    return t("expl.points", lang, n=format_number(x))
+    return t("assess.points", lang, n=format_number(x))
 
 
 def _birth_arithmetic(rate: BirthRate, n: int, lang: str) -> str:
@@ -107,7 +107,7 @@ def _birth_lines(result: ScoreResult, params: Params, lang: str) -> list[Line]:
             continue
         pts = float(result.birth_points[col][0])
         figs = [f for f in result.traces[BIRTHS_ID].figures if f.key in {term.key for term in rate.terms}]
-        detail = t(f"expl.birth.{rate.policy}", lang, k=rate.parity, n=n)
+        detail = t(f"assess.birth.{rate.policy}", lang, k=rate.parity, n=n)
         arith = f"{_birth_arithmetic(rate, n, lang)} = {_pts(pts, lang)}"
         lines.append(Line(BIRTHS_ID, p.name(lang), detail, arith, pts, p.section, [figure_text(f, lang) for f in figs]))
     return lines
@@ -120,7 +120,7 @@ def _count_line(result: ScoreResult, pid: str, params: Params, lang: str) -> Lin
     count_text = str(n)
     if pid == WRONG and n != int(result.table[WRONG].iat[0]):  # RA-WRONG-SEX-INSTEAD = on_top
         count_text = f"({int(result.table[WRONG].iat[0])} + {int(result.table[WRONG_SEX].iat[0])})"
-    key = f"expl.count.{pid}" if f"expl.count.{pid}" in catalog() else "expl.count.default"
+    key = f"assess.count.{pid}" if f"assess.count.{pid}" in catalog() else "assess.count.default"
     detail = t(key, lang, n=n)
     arith = f"{count_text} × {value} = {_pts(pts, lang)}"
     return Line(pid, p.name(lang), detail, arith, pts, p.section, [figure_text(f, lang) for f in tr.figures])
@@ -135,7 +135,7 @@ def _flag_lines(result: ScoreResult, params: Params, lang: str) -> list[FlagLine
         "no_commendation": {"n": int(tab[CERT]), "at": format_number(params.value(CERT, "no_commendation_at"))},
         "award_cancelled": {"n": int(tab[CERT]), "at": format_number(params.value(CERT, "award_cancelled_at")),
                             "m": int(tab[UNPAID]), "at2": format_number(params.value(UNPAID, "award_cancelled_at"))},
-        "pledge_redo": {"state": t("expl.yes" if bool(tab[WEAK]) else "expl.no", lang)},
+        "pledge_redo": {"state": t("assess.yes" if bool(tab[WEAK]) else "assess.no", lang)},
         "shuangwu_breach": {"b": births, "s": int(tab["resident_backlog"]),
                             "at": format_number(params.value(SHUANGWU, "breach_at"))},
         "case_file_required": {"n": high, "at": at_case},
@@ -143,8 +143,8 @@ def _flag_lines(result: ScoreResult, params: Params, lang: str) -> list[FlagLine
     for name in FLAG_NAMES:
         sections = dict.fromkeys(f.section for f in result.traces[name].figures)
         raised = bool(result.flags[name][0])
-        reason = t(f"flag.{name}.reason", lang, **info[name])
-        out.append(FlagLine(name, t(f"flag.{name}", lang), raised, reason, "; ".join(sections)))
+        reason = t(f"assess.flag.{name}.reason", lang, **info[name])
+        out.append(FlagLine(name, t(f"assess.flag.{name}", lang), raised, reason, "; ".join(sections)))
     return out
 
 
@@ -153,18 +153,18 @@ def _consequences(result: ScoreResult, params: Params, record: dict, lang: str) 
     pay = record["consequences"]["payment_deadline"]
     if pay["applies"]:
         when = (
-            t("expl.due_by", lang, start=record["inspection_date"], due=pay["due_by"])
+            t("assess.due_by", lang, start=record["inspection_date"], due=pay["due_by"])
             if pay["due_by"]
-            else t("expl.no_date", lang)
+            else t("assess.no_date", lang)
         )
-        notes.append(t("expl.payment", lang, m=int(tab[UNPAID]), days=pay["working_days"], when=when,
+        notes.append(t("assess.payment", lang, m=int(tab[UNPAID]), days=pay["working_days"], when=when,
                        section=params.get(UNPAID).section))  # fmt: skip
     if record["consequences"]["judicial_referral"]:
-        notes.append(t("expl.judicial", lang, n=int(tab[EXAM]), section=params.get(EXAM).section))
+        notes.append(t("assess.judicial", lang, n=int(tab[EXAM]), section=params.get(EXAM).section))
     ladder: list[str] = []
     if record["flags"]["shuangwu_breach"]:
         ladder = [step["en" if lang == "en" else "zh"] for step in params.get(SHUANGWU).ladder]
-        notes.append(t("expl.ladder", lang, ladder=" → ".join(ladder), section=params.get(SHUANGWU).section))
+        notes.append(t("assess.ladder", lang, ladder=" → ".join(ladder), section=params.get(SHUANGWU).section))
     return notes, ladder
 
 
@@ -181,7 +181,7 @@ def explain_result(result: ScoreResult, params: Params, lang: str = "zh") -> Uni
     """The explanation of a scored one-row table."""
     check_lang(lang)
     if len(result) != 1:
-        raise KitError("expl.one_unit", field="unit_id", got=len(result))
+        raise KitError("assess.one_unit", field="unit_id", got=len(result))
     record = unit_record(result, 0, params, lang)
     lines = _birth_lines(result, params, lang)
     lines += [_count_line(result, pid, params, lang) for pid in result.points if pid != BIRTHS_ID]
@@ -216,7 +216,7 @@ def explain_unit(
     if unit_id is not None:
         table = table[table["unit_id"].astype(str) == str(unit_id)]
         if table.empty:
-            raise KitError("expl.no_such_unit", field="unit_id", got=unit_id)
+            raise KitError("assess.no_such_unit", field="unit_id", got=unit_id)
     return explain_result(score(table, params, holidays), params, lang)
 
 

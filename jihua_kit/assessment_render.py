@@ -34,40 +34,40 @@ class Rendering:
         parts = [f"{name}{self._paren(u['unit_id'])}"]
         if u["township"]:
             parts.append(u["township"])
-        parts.append(self._t(f"expl.level.{u['level']}"))
-        parts.append(self._t("expl.period", period=u["period"]))
+        parts.append(self._t(f"assess.level.{u['level']}"))
+        parts.append(self._t("assess.period", period=u["period"]))
         if u["inspection_date"]:
-            parts.append(self._t("expl.inspected", date=u["inspection_date"]))
+            parts.append(self._t("assess.inspected", date=u["inspection_date"]))
         return " · ".join(parts)
 
     def total_text(self) -> str:
         pts = [format_number(ln.points) for ln in self.lines]
-        total = self._t("expl.points", n=format_number(self.total))
+        total = self._t("assess.points", n=format_number(self.total))
         return f"{' + '.join(pts)} = {total}" if len(pts) > 1 else total
 
     def to_text(self) -> str:
         """The explanation as plain text (for the terminal and `print`)."""
-        out = [self.title(), "", self._t("expl.h.lines")]
+        out = [self.title(), "", self._t("assess.h.lines")]
         for pid, group in groupby(self.lines, key=lambda ln: ln.id):
             group = list(group)
             out.append(f"  {pid} {group[0].name}〔{group[0].section}〕")
             out += [f"    {ln.detail}{self._colon()}{ln.arithmetic}" for ln in group]
         if not self.lines:
-            out.append("  " + self._t("expl.none"))
-        out.append(self._t("expl.total", text=self.total_text()))
+            out.append("  " + self._t("assess.none"))
+        out.append(self._t("assess.total", text=self.total_text()))
         if self.zero_ids:
-            out.append(self._t("expl.zero", ids=", ".join(self.zero_ids)))
-        out += ["", self._t("expl.h.flags")]
+            out.append(self._t("assess.zero", ids=", ".join(self.zero_ids)))
+        out += ["", self._t("assess.h.flags")]
         for f in self.flags:
-            mark = self._t("expl.yes" if f.raised else "expl.no")
+            mark = self._t("assess.yes" if f.raised else "assess.no")
             out.append(f"  [{mark}] {f.label}{self._paren(f.name)}{self._colon()}{f.reason}〔{f.section}〕")
         if self.consequences:
-            out += ["", self._t("expl.h.consequences")] + [f"  · {c}" for c in self.consequences]
-        out += ["", self._t("expl.h.figures")] + [f"  {f}" for f in self.figures]
+            out += ["", self._t("assess.h.consequences")] + [f"  · {c}" for c in self.consequences]
+        out += ["", self._t("assess.h.figures")] + [f"  {f}" for f in self.figures]
         if self.readings:
-            out += ["", self._t("expl.h.readings")]
+            out += ["", self._t("assess.h.readings")]
             out += [f"  {r['id']} {r['title']}{self._colon()}{r['option']} — {r['label']}" for r in self.readings]
-        out += ["", self._t("expl.caveat")]
+        out += ["", self._t("assess.caveat")]
         return "\n".join(out)
 
     def __str__(self) -> str:
@@ -76,7 +76,7 @@ class Rendering:
     def to_frame(self) -> pd.DataFrame:
         """One row per deduction line; headers in the explanation's language."""
         rows = [[getattr(ln, c) for c in FRAME_COLUMNS] for ln in self.lines]
-        return pd.DataFrame(rows, columns=[self._t(f"expl.col.{c}") for c in FRAME_COLUMNS])
+        return pd.DataFrame(rows, columns=[self._t(f"assess.col.{c}") for c in FRAME_COLUMNS])
 
     def to_dict(self) -> dict[str, Any]:
         """The per-unit score record plus the lines, reasons, consequences, figures and readings."""
@@ -97,7 +97,7 @@ class Rendering:
     def to_html(self) -> str:
         """An HTML fragment (tables and lists) for notebooks and the app."""
         e = escape
-        head = "".join(f"<th>{e(self._t(f'expl.col.{c}'))}</th>" for c in FRAME_COLUMNS)
+        head = "".join(f"<th>{e(self._t(f'assess.col.{c}'))}</th>" for c in FRAME_COLUMNS)
         body = "".join(
             "<tr>" + "".join(f"<td>{e(str(getattr(ln, c)) if c != 'points' else format_number(ln.points))}</td>"
                              for c in FRAME_COLUMNS) + "</tr>"
@@ -105,22 +105,22 @@ class Rendering:
         )  # fmt: skip
         parts = [f"<div class='jihua-assessment' lang='{self.lang}'>", f"<h4>{e(self.title())}</h4>"]
         parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        parts.append(f"<p><b>{e(self._t('expl.total', text=self.total_text()))}</b></p>")
+        parts.append(f"<p><b>{e(self._t('assess.total', text=self.total_text()))}</b></p>")
         flags = "".join(
-            f"<li>[{e(self._t('expl.yes' if f.raised else 'expl.no'))}] <b>{e(f.label)}</b>: "
+            f"<li>[{e(self._t('assess.yes' if f.raised else 'assess.no'))}] <b>{e(f.label)}</b>: "
             f"{e(f.reason)} 〔{e(f.section)}〕</li>"
             for f in self.flags
         )
-        parts.append(f"<p>{e(self._t('expl.h.flags'))}</p><ul>{flags}</ul>")
+        parts.append(f"<p>{e(self._t('assess.h.flags'))}</p><ul>{flags}</ul>")
         if self.consequences:
             items = "".join(f"<li>{e(c)}</li>" for c in self.consequences)
-            parts.append(f"<p>{e(self._t('expl.h.consequences'))}</p><ul>{items}</ul>")
+            parts.append(f"<p>{e(self._t('assess.h.consequences'))}</p><ul>{items}</ul>")
         figs = "".join(f"<li>{e(f)}</li>" for f in self.figures)
-        parts.append(f"<details><summary>{e(self._t('expl.h.figures'))}</summary><ul>{figs}</ul></details>")
+        parts.append(f"<details><summary>{e(self._t('assess.h.figures'))}</summary><ul>{figs}</ul></details>")
         if self.readings:
             reads = "".join(f"<li>{e(r['id'])} {e(r['title'])}: {e(r['label'])}</li>" for r in self.readings)
-            parts.append(f"<p>{e(self._t('expl.h.readings'))}</p><ul>{reads}</ul>")
-        parts.append(f"<p><i>{e(self._t('expl.caveat'))}</i></p></div>")
+            parts.append(f"<p>{e(self._t('assess.h.readings'))}</p><ul>{reads}</ul>")
+        parts.append(f"<p><i>{e(self._t('assess.caveat'))}</i></p></div>")
         return "".join(parts)
 
     def _repr_html_(self) -> str:

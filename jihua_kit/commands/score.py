@@ -60,11 +60,11 @@ def summary_text(records: list[dict[str, Any]], lang: str) -> str:
     head = t("score.header", lang).split("|")
     rows = []
     for r in records:
-        raised = [t(f"flag.{name}", lang) for name in FLAG_NAMES if r["flags"][name]]
+        raised = [t(f"assess.flag.{name}", lang) for name in FLAG_NAMES if r["flags"][name]]
         rows.append((r["unit_id"], r["unit_name"], r["period"], format_number(r["total_points"]),
                      t("score.sep", lang).join(raised) or "—"))  # fmt: skip
     s = summary(records)
-    flags = t("score.sep", lang).join(f"{t(f'flag.{n}', lang)} {c}" for n, c in s["flags"].items())
+    flags = t("score.sep", lang).join(f"{t(f'assess.flag.{n}', lang)} {c}" for n, c in s["flags"].items())
     lines = [table(head, rows), ""]
     lines.append(t("score.summary", lang, units=s["units"], total=format_number(s["total_points"]),
                    mean=format_number(s["mean_points"]), max=format_number(s["max_points"]),

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"unit": raw.get("unit"), "year": raw.get("year"), "status": raw.get("status"),
                           "targets": records}, ensure_ascii=False, indent=2, default=float))  # fmt: skip
         return 0
-    yes, no = t("expl.yes", args.lang), t("expl.no", args.lang)
+    yes, no = t("assess.yes", args.lang), t("assess.no", args.lang)
     rows = [
         (r.id, r.name, r.target, figure_text(r.actual, r.unit, args.lang), yes if r.met else no,
          format_number(r.shortfall) if not r.met else "", r.section)
