@@ -17,6 +17,7 @@ import pandas as pd
 from jihua_kit.households import BOOLS, COLUMNS, SLOTS
 
 Cond = tuple[np.ndarray, str]
+NOT_IN_FORCE = "ent.why.not_in_force"  # the reason for a rule that does not exist in the scenario
 # The numeric and flag columns the rules read (text and category columns are compared on codes).
 _CHILD_SLOTS = tuple(f"c{k}_" for k in SLOTS)
 NEEDED = ["urban_dibao"] + [

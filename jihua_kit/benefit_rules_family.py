@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jihua_kit.benefit_base import Household, Outcome, all_of, per_parent
-from jihua_kit.benefit_rules_reward import NOT_IN_FORCE
+from jihua_kit.benefit_base import NOT_IN_FORCE, Household, Outcome, all_of, per_parent
 from jihua_kit.params import Params
 
 

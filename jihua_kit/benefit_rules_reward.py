@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from jihua_kit.benefit_base import Household, Outcome, all_of, per_parent
+from jihua_kit.benefit_base import NOT_IN_FORCE, Household, Outcome, all_of, per_parent
 from jihua_kit.params import Params
-
-NOT_IN_FORCE = "ent.why.not_in_force"
 
 
 def late_marriage(h: Household, p: Params) -> Outcome:
