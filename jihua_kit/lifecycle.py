@@ -33,6 +33,7 @@ _E = {name: i for i, name in enumerate((
     "only_child_disabled", "p1_disabled", "p2_disabled",
     *(f"{what}{k}" for what in ("child_death", "child_disabled") for k in range(SLOTS)),
 ))}  # fmt: skip
+EVENT_ROWS = len(_E)
 
 
 def _per_pool(rate_per_1000: float, county: County, n: int, pool: np.ndarray) -> float:
@@ -43,18 +44,20 @@ def _per_pool(rate_per_1000: float, county: County, n: int, pool: np.ndarray) ->
 
 def _first_slot(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(any, index of the first True slot) for a (4, n) mask."""
-    return mask.any(axis=0), mask.argmax(axis=0)
+    first = np.full(mask.shape[1], SLOTS - 1, dtype=np.intp)
+    for k in range(SLOTS - 2, -1, -1):
+        first[mask[k]] = k
+    return mask[0] | mask[1] | mask[2] | mask[3], first
 
 
-def draw_events(h: Households, county: County, rng: np.random.Generator, first_year: bool) -> None:
+def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) -> None:
     """Draw the year's events in place (people die, are born, marry, adopt a method ...).
 
     In the first year newlyweds come from the childless young couples already drawn; in later
     years they enter as new households (`advance`) and births may register a household as
-    one-child or two-daughter.
+    one-child or two-daughter. `u` holds EVENT_ROWS rows of n uniform numbers.
     """
     n, v = len(h), county.value
-    u = rng.random((len(_E), n))
     cols = np.arange(n)
     mother, alive = h.p_age[0], h.p_alive
     couple = alive[0] & alive[1]
@@ -116,7 +119,7 @@ def draw_events(h: Households, county: County, rng: np.random.Generator, first_y
     alive[1] &= ~(couple & dies & husband)
     alive[0] &= ~(couple & dies & ~husband)
     alive[:, ~couple & dies] = False
-    died = live & np.stack([u[_E[f"child_death{k}"]] < v("child_death_rate") for k in range(SLOTS)])
+    died = live & (u[_E["child_death0"] : _E["child_death0"] + SLOTS] < v("child_death_rate"))
     for named in (h.ev_college_child, h.ev_graduate_child):  # an admitted child or a graduate lives the year
         died[named[named > 0] - 1, cols[named > 0]] = False
     has, k = _first_slot(died)
@@ -127,10 +130,10 @@ def draw_events(h: Households, county: County, rng: np.random.Generator, first_y
     only = (h.htype == ONE_CHILD) & live[0] & (u[_E["only_child_disabled"]] < v("child_disability_rate"))
     h.c_disabled[0] |= only
     h.ev_only_child_disabled |= only
-    others = live & np.stack([u[_E[f"child_disabled{k}"]] < v("child_disability_rate") for k in range(SLOTS)])
+    others = live & (u[_E["child_disabled0"] : _E["child_disabled0"] + SLOTS] < v("child_disability_rate"))
     others[0] &= h.htype != ONE_CHILD
     h.c_disabled |= others
-    adults = np.stack([u[_E["p1_disabled"]], u[_E["p2_disabled"]]]) < v("adult_disability_rate")
+    adults = u[_E["p1_disabled"] : _E["p1_disabled"] + 2] < v("adult_disability_rate")
     h.ev_member_disabled[:] = others.sum(axis=0) + (adults & alive).sum(axis=0)
 
 
@@ -142,11 +145,16 @@ def advance(h: Households, county: County, lay: Layout, seed: int, index: int, y
     h.clear_events()
     h.p_age += 1
     h.c_age += h.c_present.astype(h.c_age.dtype)
-    draw_events(h, county, np.random.default_rng([seed, index, EVENT_STREAM, year]), False)
+    draw_events(
+        h,
+        county,
+        np.random.default_rng([seed, index, EVENT_STREAM, year]).random((EVENT_ROWS, len(h)), dtype=np.float32),
+        False,
+    )
     rng = np.random.default_rng([seed, index, ENTRANT_STREAM, year])
     expected = county.value("marriage_rate") * len(h) * county.value("household_size") / 1000
     count = int(np.floor(expected + rng.random()))
-    ids = np.char.add(f"N{year}-{index:03d}-", np.char.zfill(np.arange(count).astype("U9"), 6))
+    ids = np.char.add(f"N{year}-{index:03d}-", np.char.zfill(np.arange(count).astype("U9"), 6)).astype(object)
     new = draw_stock(county, lay, rng, ids, newlyweds=True)
     new.ev_late_marriage[:] = rng.random(count) < county.value("late_marriage_share")
     return h.concat(new)

@@ -13,16 +13,17 @@ The annual events and the ageing from one year to the next live in `jihua_kit/li
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from jihua_kit.county import HOUSEHOLD_TYPES, METHODS, REQUIRED_DISTRIBUTIONS, County
+from jihua_kit.county import REQUIRED_DISTRIBUTIONS, County
 from jihua_kit.errors import KitError
+from jihua_kit.household_arrays import SLOTS, Households
 
 CHUNK_SIZE = 131_072  # households per chunk: bounds memory; fixed, so results do not depend on the machine
-SLOTS = 4
 STOCK_STREAM, EVENT_STREAM, ENTRANT_STREAM, LAYOUT_STREAM = 1, 2, 3, 4
 _U60_BANDS = REQUIRED_DISTRIBUTIONS["mother_age_under60"]
 _OLD_BANDS = REQUIRED_DISTRIBUTIONS["mother_age_60plus"]
@@ -34,6 +35,12 @@ _U = {name: i for i, name in enumerate((
     "orphaned", "emp1", "emp2", "dibao", "method",
     *(f"{what}{k}" for what in ("spacing", "sex", "dead", "disabled") for k in range(SLOTS)),
 ))}  # fmt: skip
+STOCK_ROWS = len(_U)
+
+
+def _slots(u: np.ndarray, what: str) -> np.ndarray:
+    """The (4, n) block of uniform rows `what0` .. `what3`."""
+    return u[_U[f"{what}0"] : _U[f"{what}0"] + SLOTS]
 
 
 def _bands(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -44,7 +51,13 @@ def _bands(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
 def pick(shares: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Category index for each uniform number (inverse of the cumulative shares)."""
     cum = np.cumsum(shares)
-    return np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(shares) - 1)
+    cum = cum / cum[-1]
+    if len(cum) > 8:
+        return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
+    out = np.zeros(u.shape, dtype=np.int8)
+    for edge in cum[:-1]:  # a few comparisons beat a binary search for a handful of categories
+        out += u >= edge
+    return out
 
 
 @dataclass(frozen=True)
@@ -55,96 +68,31 @@ class Layout:
     townships: tuple[str, ...]
     village_township: np.ndarray  # township index of each village
     weights: np.ndarray  # share of households in each village
+    lookup: np.ndarray  # village index for each of 2**16 equal slices of [0, 1): a fast inverse CDF
 
 
 def layout(county: County, seed: int) -> Layout:
     """Village codes grouped in order into near-equal townships; lognormal village sizes."""
-    n_v, n_t = int(county.value("villages")), int(county.value("townships"))
+    return _layout(
+        int(county.value("villages")), int(county.value("townships")), county.value("village_size_spread"), seed
+    )
+
+
+@lru_cache(maxsize=16)
+def _layout(n_v: int, n_t: int, spread: float, seed: int) -> Layout:
     z = np.random.default_rng([seed, LAYOUT_STREAM]).standard_normal(n_v)
-    sigma = np.sqrt(np.log1p(county.value("village_size_spread") ** 2))
+    sigma = np.sqrt(np.log1p(spread**2))
     weights = np.exp(sigma * z)
     towns = (np.arange(n_v) * n_t) // n_v
+    weights = weights / weights.sum()
+    cum = np.cumsum(weights)
+    lookup = np.minimum(np.searchsorted(cum / cum[-1], (np.arange(2**16) + 0.5) / 2**16), n_v - 1).astype(np.int16)
+    for arr in (towns, weights, lookup):
+        arr.flags.writeable = False  # shared between calls (cached)
     return Layout(
         tuple(f"村{i + 1:03d}" for i in range(n_v)), tuple(f"乡镇{j + 1:02d}" for j in range(n_t)),
-        towns, weights / weights.sum(),
+        towns, weights, lookup,
     )  # fmt: skip
-
-
-@dataclass
-class Households:
-    """A chunk of households as arrays (fast to update year by year); `to_frame()` gives the table."""
-
-    household_id: np.ndarray
-    village: np.ndarray  # village index into Layout.villages
-    rural: np.ndarray
-    htype: np.ndarray  # ONE_CHILD / TWO_DAUGHTER / OTHER
-    dibao: np.ndarray
-    method: np.ndarray  # STERILIZATION / LONG_TERM / NO_METHOD
-    p_age: np.ndarray  # (2, n): mother, father
-    p_alive: np.ndarray
-    p_employee: np.ndarray
-    c_present: np.ndarray  # (4, n)
-    c_age: np.ndarray
-    c_male: np.ndarray
-    c_alive: np.ndarray
-    c_disabled: np.ndarray
-    ev_late_marriage: np.ndarray
-    ev_late_first_birth: np.ndarray
-    ev_gave_up_second: np.ndarray
-    ev_postpone_years: np.ndarray
-    ev_long_term_adopted: np.ndarray
-    ev_college_child: np.ndarray
-    ev_college_tier: np.ndarray
-    ev_graduate_child: np.ndarray
-    ev_spouse_died: np.ndarray
-    ev_child_died: np.ndarray
-    ev_only_child_disabled: np.ndarray
-    ev_member_disabled: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.household_id)
-
-    def take(self, index: np.ndarray) -> Households:
-        """The households selected by a boolean mask or an index array."""
-        return Households(**{f.name: getattr(self, f.name)[..., index] for f in fields(self)})
-
-    def concat(self, other: Households) -> Households:
-        return Households(**{f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)], axis=-1)
-                             for f in fields(self)})  # fmt: skip
-
-    def clear_events(self) -> None:
-        for f in fields(self):
-            if f.name.startswith("ev_"):
-                getattr(self, f.name)[...] = 0
-
-    def to_frame(self, lay: Layout) -> pd.DataFrame:
-        """The household table of docs/tables.md."""
-        cat = pd.Categorical.from_codes
-        sex = np.where(self.c_present, np.where(self.c_male, 1, 0), 2)
-        cols: dict[str, object] = {
-            "household_id": self.household_id,
-            "village": cat(self.village, lay.villages),
-            "township": cat(lay.village_township[self.village], lay.townships),
-            "residence": cat(np.where(self.rural, 0, 1), ["rural", "urban"]),
-            "household_type": cat(self.htype, list(HOUSEHOLD_TYPES)),
-            "urban_dibao": self.dibao,
-            "method": cat(self.method, list(METHODS)),
-        }
-        for j in range(2):
-            cols[f"p{j + 1}_age"] = self.p_age[j]
-            cols[f"p{j + 1}_alive"] = self.p_alive[j]
-            cols[f"p{j + 1}_state_employee"] = self.p_employee[j]
-        for k in range(SLOTS):
-            c = f"c{k + 1}_"
-            cols[c + "present"] = self.c_present[k]
-            cols[c + "age"] = np.where(self.c_present[k], self.c_age[k], 0)
-            cols[c + "sex"] = cat(sex[k], ["F", "M", ""])
-            cols[c + "alive"] = self.c_alive[k] & self.c_present[k]
-            cols[c + "disabled"] = self.c_disabled[k] & self.c_present[k]
-        for f in fields(self):
-            if f.name.startswith("ev_"):
-                cols[f.name] = getattr(self, f.name)
-        return pd.DataFrame(cols, copy=False)
 
 
 def _ages(u: np.ndarray, old: np.ndarray, county: County, young_only: bool) -> np.ndarray:
@@ -160,7 +108,12 @@ def _ages(u: np.ndarray, old: np.ndarray, county: County, young_only: bool) -> n
 
 
 def draw_stock(
-    county: County, lay: Layout, rng: np.random.Generator, ids: np.ndarray, newlyweds: bool = False
+    county: County,
+    lay: Layout,
+    rng: np.random.Generator | None,
+    ids: np.ndarray,
+    newlyweds: bool = False,
+    u: np.ndarray | None = None,
 ) -> Households:
     """Households as they stand at the start of the year (no events yet).
 
@@ -168,9 +121,9 @@ def draw_stock(
     household type `other`, no children, nobody widowed.
     """
     n = len(ids)
-    u = rng.random((len(_U), n))
+    u = rng.random((STOCK_ROWS, n), dtype=np.float32) if u is None else u
     v = county.value
-    village = np.minimum(np.searchsorted(np.cumsum(lay.weights), u[_U["village"]], side="right"), len(lay.weights) - 1)
+    village = lay.lookup[(u[_U["village"]] * len(lay.lookup)).astype(np.int32)]
     rural = u[_U["residence"]] < v("rural_share")
     htype = np.where(rural, pick(county.shares("rural_household_types"), u[_U["type"]]),
                      pick(county.shares("urban_household_types"), u[_U["type"]]))  # fmt: skip
@@ -190,7 +143,7 @@ def draw_stock(
     c_age = np.zeros((SLOTS, n), dtype=np.int16)
     for k in range(SLOTS):
         c_age[k] = np.floor(mother - born_at)
-        born_at = born_at + v("birth_spacing") * (0.5 + u[_U[f"spacing{k}"]])
+        born_at = born_at + v("birth_spacing") * (0.5 + _slots(u, "spacing")[k])
     c_present = (np.arange(SLOTS)[:, None] < kids) & (c_age >= 0)
     registered = htype != OTHER  # a registered household has its children, born this year at the latest
     c_present[0] |= registered
@@ -198,10 +151,10 @@ def draw_stock(
     c_age[1] = np.where(htype == TWO_DAUGHTER, np.maximum(c_age[1], 0), c_age[1])
     c_age[0] = np.where(registered, np.maximum(c_age[0], np.where(htype == TWO_DAUGHTER, c_age[1] + 1, 0)), c_age[0])
     c_age[~c_present] = 0
-    c_male = np.stack([u[_U[f"sex{k}"]] < v("male_share_births") for k in range(SLOTS)]) & c_present
+    c_male = (_slots(u, "sex") < v("male_share_births")) & c_present
     c_male[:2, htype == TWO_DAUGHTER] = False
-    c_alive = c_present & ~np.stack([u[_U[f"dead{k}"]] < v("child_dead_share") for k in range(SLOTS)])
-    c_disabled = c_alive & np.stack([u[_U[f"disabled{k}"]] < v("child_disabled_share") for k in range(SLOTS)])
+    c_alive = c_present & ~(_slots(u, "dead") < v("child_dead_share"))
+    c_disabled = c_alive & (_slots(u, "disabled") < v("child_disabled_share"))
     # Parents: some households lost one parent, a few with young children lost both.
     minor = (c_present & c_alive & (c_age < 18)).any(axis=0)
     orphaned = minor & (u[_U["orphaned"]] < v("orphaned_share")) & (not newlyweds)
@@ -241,13 +194,37 @@ def chunk_bounds(households: int, chunk_size: int = CHUNK_SIZE) -> list[tuple[in
     return [(s, min(s + chunk_size, households)) for s in range(0, households, chunk_size)]
 
 
+@lru_cache(maxsize=4)
+def _ids(start: int, stop: int) -> np.ndarray:
+    """Household IDs H0000000 ... (cached: the sensitivity analysis draws the same chunk many times)."""
+    digits = np.empty((stop - start, 8), dtype=np.uint8)
+    digits[:, 0] = ord("H")
+    rest = np.arange(start, stop)
+    for k in range(7, 0, -1):
+        digits[:, k] = rest % 10 + ord("0")
+        rest //= 10
+    ids = digits.view("S8").ravel().astype("U8")
+    ids = ids.astype(object)
+    ids.flags.writeable = False
+    return ids
+
+
+@lru_cache(maxsize=2)
+def uniforms(seed: int, index: int, stream: int, year: int, rows: int, n: int) -> np.ndarray:
+    """The uniform numbers of one chunk and stream (cached: the sensitivity analysis redraws the
+    same chunk under other assumptions, and common random numbers mean the same numbers)."""
+    u = np.random.default_rng([seed, index, stream, year]).random((rows, n), dtype=np.float32)
+    u.flags.writeable = False
+    return u
+
+
 def generate_chunk(county: County, lay: Layout, seed: int, index: int, start: int, stop: int) -> Households:
     """Chunk `index` (households `start` to `stop`) of the first year, with that year's events."""
-    from jihua_kit.lifecycle import draw_events
+    from jihua_kit.lifecycle import EVENT_ROWS, draw_events
 
-    ids = np.char.add("H", np.char.zfill(np.arange(start, stop).astype("U9"), 7))
-    stock = draw_stock(county, lay, np.random.default_rng([seed, index, STOCK_STREAM]), ids)
-    draw_events(stock, county, np.random.default_rng([seed, index, EVENT_STREAM, county.reference_year]), True)
+    year, n = county.reference_year, stop - start
+    stock = draw_stock(county, lay, None, _ids(start, stop), u=uniforms(seed, index, STOCK_STREAM, year, STOCK_ROWS, n))
+    draw_events(stock, county, uniforms(seed, index, EVENT_STREAM, year, EVENT_ROWS, n), True)
     return stock
 
 
