@@ -17,8 +17,12 @@ from jihua_kit.errors import KitError
 from jihua_kit.paths import REPO_ROOT
 
 NODE_MODULES = REPO_ROOT / "slides" / "node_modules"
-# The parts of the reveal.js npm package a deck uses (dist/ holds the core, the themes and their fonts).
-REVEAL_PARTS = ("dist", "plugin/notes", "LICENSE")
+# The parts of the reveal.js npm package a deck uses: the core, theme `white` with its local fonts,
+# the speaker-notes plugin. Not the other themes: some of them import fonts from Google.
+REVEAL_PARTS = (
+    "dist/reveal.js", "dist/reveal.css", "dist/theme/white.css", "dist/theme/fonts/source-sans-pro",
+    "plugin/notes/notes.js", "LICENSE",
+)  # fmt: skip
 _MONO_FONT_FILE = "NotoSansMonoCJKsc-Regular.otf"  # same OFL family as charts.font_path(), fixed width
 # Always in a subset, whatever the deck says: ASCII, and the punctuation reveal.js or a browser may add.
 _BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "\u00a0·–—‘’“”…、。，：；！？（）《》「」【】〔〕％／"
@@ -39,7 +43,7 @@ def copy_reveal(assets: Path, node_modules: Path | None = None) -> Path:
         src, dst = source / part, target / part
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
-            shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
+            shutil.copytree(src, dst, dirs_exist_ok=True)
         else:
             shutil.copy2(src, dst)
     return target

@@ -41,6 +41,7 @@ TEMPLATE = "jihua"
 META_KEY = "jihua_kit"
 MARKER = ".jihua-slides"  # marks a folder the builder made, so it may empty it
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_NBCONVERT_ALT = 'alt="No description has been provided for this image"'  # nbconvert's, in English
 _MATH = re.compile(r"\$|\\\(|\\\[")
 # Deck geometry (16:9 projector); reveal.js scales it to the screen.
 REVEAL = {"reveal_theme": "white", "reveal_transition": "slide", "reveal_number": "c/t",
@@ -123,7 +124,9 @@ def render(notebook: Path, lang: str = "zh") -> str:
         "jihua": {"font_url": f"assets/fonts/{stem}.woff", "mono_url": f"assets/fonts/{stem}-mono.woff"},
     }
     body, _ = _exporter().from_notebook_node(prepare(nb, notebook.name, lang), resources=resources)
-    body = body.replace(" slides</title>", "</title>", 1)
+    body = body.replace(" slides</title>", "</title>", 1).replace(
+        _NBCONVERT_ALT, f'alt="{t("slides.image_alt", lang)}"'
+    )
     refs = external_refs(body)
     if refs:
         raise KitError("slides.external", file=notebook.name, got=refs[0])

@@ -58,29 +58,37 @@ def skip_reason() -> str | None:
     return None
 
 
-def print_decks(build: Path = BUILD) -> list[Path]:
-    """Print every deck of `build` to `build/handouts/<deck>.pdf`; returns the PDFs."""
-    from playwright.sync_api import sync_playwright
+def print_decks(build: Path = BUILD, browser=None) -> list[Path]:
+    """Print every deck of `build` to `build/handouts/<deck>.pdf`; returns the PDFs.
 
+    `browser` is a running playwright Chromium to reuse (the tests pass theirs); else one is started.
+    """
     decks = sorted(p for p in build.glob("*.html") if p.name != "index.html")
     if not decks:
         raise SystemExit(f"没有幻灯片，请先运行 make slides / no decks in {build}: run make slides first")
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=chromium(), args=ARGS)
+            try:
+                return print_decks(build, own)
+            finally:
+                own.close()
     out = build / "handouts"
     out.mkdir(exist_ok=True)
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
     pdfs = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium(), args=ARGS)
-        page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-        for deck in decks:
-            page.goto(deck.as_uri() + "?print-pdf")
-            page.wait_for_function("window.Reveal && Reveal.isReady()")
-            page.evaluate(_PDF_READY)
-            page.evaluate("document.fonts.ready.then(() => true)")
-            pdf = out / f"{deck.stem}.pdf"
-            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-            pdfs.append(pdf)
-        browser.close()
+    for deck in decks:
+        page.goto(deck.as_uri() + "?print-pdf")
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        page.evaluate(_PDF_READY)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        pdf = out / f"{deck.stem}.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        pdfs.append(pdf)
+    page.close()
     return pdfs
 
 

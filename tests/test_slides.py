@@ -1,0 +1,358 @@
+"""Offline slide decks (issue 7): build, web references, what Chromium shows, rebuild, handouts.
+
+The browser tests open each deck from file:// with every other request aborted (tests/browser.py);
+they skip without Chromium unless CI is set. Screenshots land in tests/screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from jihua_kit.errors import KitError
+from jihua_kit.i18n import t
+from jihua_kit.slide_assets import external_refs
+from jihua_kit.slides import build_deck, build_decks, prepare
+
+from .browser import (  # noqa: F401  (fixtures, found by name)
+    browser,
+    browser_context,
+    browser_log,
+    browser_without_cjk_fonts,
+    guarded_context,
+    page,
+    playwright_session,
+    save_screenshot,
+    screenshot,
+)
+from .conftest import REPO
+
+pytestmark = pytest.mark.slow
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+GUIDE = REPO / "notebooks" / "00_guide.ipynb"
+SLIDE_TYPES = {"slide", "subslide", "fragment", "notes", "skip", "-"}
+# Loads a page makes: <script src>, <link href>, <img src>, CSS url()/@import. Written apart from
+# jihua_kit.slide_assets so that a bug there cannot hide a web reference from this test.
+_LOAD_ATTR = re.compile(
+    r"<(?:script|link|img|source|iframe|video|audio|embed)\b[^>]*?\b(?:src|href|srcset)\s*=\s*[\"']?([^\"'\s>]+)", re.I
+)
+_CSS_LOAD = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])([^\"')\s]+)", re.I)
+_WEB = re.compile(r"^(?:https?:)?//", re.I)
+
+
+def _meta(nb_path: Path) -> dict:
+    return json.loads(nb_path.read_text(encoding="utf-8"))["metadata"]["jihua_kit"]
+
+
+def _loads(html: str) -> list[str]:
+    """Every URL the page loads as script, style, font or image (CSS comments ignored)."""
+    css = "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.S | re.I))
+    return _LOAD_ATTR.findall(html) + _CSS_LOAD.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory) -> Path:
+    """The chapter 00 deck, built into a fresh folder."""
+    return build_deck(GUIDE, tmp_path_factory.mktemp("decks"))
+
+
+def _open(page, deck_path: Path, fragment: str = "") -> None:  # noqa: F811
+    page.goto(deck_path.as_uri() + fragment)
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.evaluate("Reveal.configure({transition: 'none'})")
+
+
+def _font_of(page, selector: str) -> list[dict]:  # noqa: F811
+    """The fonts Chromium really used to draw the first node matching `selector`."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, selector
+    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+# --- conventions every notebook follows (so a deck can be built from it) ------------------------
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_follows_the_slide_conventions(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    meta = nb.metadata["jihua_kit"]
+    assert nb_path.stem.startswith(meta["chapter"] + "_"), "chapter must match the file name prefix"
+    assert meta["title"].strip() and meta["goals"]
+    for number, cell in enumerate(nb.cells, start=1):
+        assert cell.metadata.get("slideshow", {}).get("slide_type") in SLIDE_TYPES, f"cell {number}"
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.metadata.slideshow.slide_type == "skip"
+    for goal in meta["goals"]:  # the goals at the top of the notebook are the title slide's
+        assert goal in first.source, goal
+
+
+def test_guide_has_every_kind_of_slide_cell():
+    kinds = {c.metadata.slideshow.slide_type for c in nbformat.read(GUIDE, as_version=4).cells}
+    assert {"slide", "subslide", "fragment", "notes", "skip"} <= kinds
+
+
+# --- the builder, without a browser --------------------------------------------------------------
+
+
+def _tiny_notebook(**meta) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["jihua_kit"] = {"chapter": "99", "title": "测试章", "goals": ["目标甲", "目标乙"]} | meta
+    nb.cells = [nbformat.v4.new_markdown_cell("正文", metadata={"slideshow": {"slide_type": "-"}})]
+    return nb
+
+
+def test_prepare_puts_a_title_slide_with_goals_and_caveat_first():
+    out = prepare(_tiny_notebook(), "99_test.ipynb")
+    title = out.cells[0]
+    assert title.metadata.slideshow.slide_type == "slide"
+    for text in ("测试章", "目标甲", "目标乙", t("slides.caveat"), t("slides.goals")):
+        assert text in title.source
+    assert out.cells[1].metadata.slideshow.slide_type == "slide"  # content never shares the title slide
+    assert out.metadata.title == "99 测试章"
+
+
+@pytest.mark.parametrize(
+    ("meta", "field"),
+    [({"goals": []}, "metadata.jihua_kit.goals"), ({"title": " "}, "metadata.jihua_kit.title")],
+)
+def test_prepare_names_the_missing_metadata(meta, field):
+    with pytest.raises(KitError) as err:
+        prepare(_tiny_notebook(**meta), "99_test.ipynb")
+    assert err.value.field == field and err.value.where["file"] == "99_test.ipynb"
+    bare = _tiny_notebook()
+    del bare.metadata["jihua_kit"]
+    with pytest.raises(KitError, match="metadata.jihua_kit"):
+        prepare(bare, "99_test.ipynb")
+
+
+def test_prepare_refuses_tex_math_and_drops_widget_views():
+    nb = _tiny_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("公式 $a+b$"))
+    with pytest.raises(KitError, match="MathJax"):
+        prepare(nb, "99_test.ipynb")
+    nb = _tiny_notebook()
+    widget = {"output_type": "display_data", "metadata": {}, "data": {"application/vnd.jupyter.widget-view+json": {}}}
+    text = {"output_type": "stream", "name": "stdout", "text": "结果"}
+    nb.cells.append(nbformat.v4.new_code_cell("w", outputs=[nbformat.from_dict(widget), nbformat.from_dict(text)]))
+    nb.metadata["widgets"] = {"state": {}}
+    out = prepare(nb, "99_test.ipynb")
+    assert [o["output_type"] for o in out.cells[-1].outputs] == ["stream"] and "widgets" not in out.metadata
+
+
+def test_external_refs_catches_every_kind_of_web_load():
+    html = """<html><head>
+    <script src="https://cdn.example/a.js"></script><link rel="stylesheet" href="http://cdn.example/b.css">
+    <style>/* see https://example.org/comment */ @font-face { src: url("https://fonts.example/c.woff"); }
+    @import "//cdn.example/d.css";</style>
+    <script>var s = document.createElement('script'); s.src = 'https://cdn.example/e.js';</script>
+    </head><body><img src="//cdn.example/f.png"><img srcset="https://cdn.example/g.png 2x">
+    <div style="background: url(http://cdn.example/h.png)"></div>
+    <a href="https://example.org/a-plain-link">ok</a><img src="assets/local.png"><img src="data:image/png;base64,AA">
+    </body></html>"""
+    assert sorted(external_refs(html)) == sorted(
+        ["https://cdn.example/a.js", "http://cdn.example/b.css", "https://fonts.example/c.woff", "//cdn.example/d.css",
+         "https://cdn.example/e.js", "//cdn.example/f.png", "https://cdn.example/g.png", "http://cdn.example/h.png"]
+    )  # fmt: skip
+
+
+def test_built_deck_loads_nothing_from_the_web_and_everything_from_beside_it(deck):
+    html = deck.read_text(encoding="utf-8")
+    loads = _loads(html)
+    assert [u for u in loads if _WEB.match(u)] == []
+    assert external_refs(html) == []
+    local = {u.split("?")[0].split("#")[0] for u in loads if not u.startswith(("data:", "#"))}
+    assert {"assets/reveal.js/dist/reveal.js", "assets/fonts/00_guide.woff"} <= local
+    for url in local:  # every referenced file sits beside the deck
+        assert (deck.parent / url).is_file(), url
+    for css in (deck.parent / "assets").rglob("*.css"):  # reveal.js's own styles and their fonts
+        for url in _CSS_LOAD.findall(re.sub(r"/\*.*?\*/", "", css.read_text(encoding="utf-8"), flags=re.S)):
+            assert not _WEB.match(url), f"{css.name}: {url}"
+            assert url.startswith("data:") or (css.parent / url.split("?")[0].split("#")[0]).is_file(), url
+
+
+def test_built_deck_shows_outputs_hides_code_and_keeps_notes(deck):
+    html = deck.read_text(encoding="utf-8")
+    meta = _meta(GUIDE)
+    assert f"<title>00 {meta['title']}</title>" in html
+    assert all(goal in html for goal in meta["goals"])
+    assert t("slides.caveat") in html
+    assert 'src="data:image/png;base64,' in html  # the chart
+    assert "<table" in html  # the parameter table
+    assert 'class="notes"' in html and "讲解提示" in html  # speaker notes
+    assert 'class="fragment' in html
+    for code in ("store.parameters[pid]", "use_chinese_font()", "my_answers = {"):  # code inputs hidden
+        assert code not in html, code
+    assert "准备完成" not in html  # the skipped setup cell's output
+
+
+def test_subset_font_holds_every_character_of_the_deck(deck):
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(deck.parent / "assets" / "fonts" / "00_guide.woff").getBestCmap()
+    text = deck.read_text(encoding="utf-8")
+    chinese = {ch for ch in text if "\u4e00" <= ch <= "\u9fff"}
+    assert len(chinese) > 200
+    assert {ch for ch in chinese if ord(ch) not in cmap} == set()
+
+
+def test_builder_will_not_empty_a_folder_it_did_not_make(tmp_path):
+    (tmp_path / "mine.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(KitError) as err:
+        build_deck(GUIDE, tmp_path)
+    assert err.value.key == "slides.not_ours" and (tmp_path / "mine.txt").exists()
+
+
+def test_index_links_every_deck(tmp_path):
+    built = build_decks([GUIDE], tmp_path / "out")
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert [p.name for p in built] == ["00_guide.html"] and 'href="00_guide.html"' in index
+    assert external_refs(index) == []
+
+
+# --- what a person sees: headless Chromium, offline --------------------------------------------
+
+
+def test_deck_opens_offline_with_title_chart_and_chinese_font(deck, page, browser_log, screenshot):  # noqa: F811
+    _open(page, deck)
+    title = page.locator(".reveal .slides section.present h1")
+    assert title.is_visible() and _meta(GUIDE)["title"] in title.inner_text()
+    assert page.locator("section.present .jk-caveat").is_visible()
+    shot = screenshot("deck-00-title")
+    # The shipped subset font draws the Chinese, not a system font (and not boxes).
+    for selector in ("section.present h1", "section.present .jk-caveat"):
+        fonts = _font_of(page, selector)
+        assert fonts and all(f["isCustomFont"] and "Noto Sans CJK SC" in f["familyName"] for f in fonts), fonts
+
+    h, v = page.evaluate(
+        "(() => { const i = Reveal.getIndices(document.querySelector('.reveal img[src^=\"data:image/png\"]')"
+        ".closest('section')); return [i.h, i.v]; })()"
+    )
+    page.evaluate(f"Reveal.slide({h}, {v})")
+    chart = page.locator(".reveal .slides section.present img[src^='data:image/png']").first
+    chart.wait_for(state="visible")
+    box = chart.bounding_box()
+    assert box and box["width"] > 400 and box["height"] > 200
+    assert box["y"] + box["height"] <= page.viewport_size["height"]
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", chart.element_handle())
+    screenshot("deck-00-chart")
+    assert browser_log.blocked == [] and browser_log.errors == [] and browser_log.console_errors == []
+    assert shot.stat().st_size > 10_000
+
+
+def test_deck_renders_chinese_on_a_machine_without_cjk_fonts(deck, tmp_path, browser_without_cjk_fonts, browser_log):  # noqa: F811
+    context = guarded_context(browser_without_cjk_fonts, browser_log)
+    try:
+        page = context.new_page()
+        control = tmp_path / "control.html"  # Chinese with no font shipped: must fall back to boxes here
+        control.write_text('<html lang="zh"><body><p>中文字体测试</p></body></html>', encoding="utf-8")
+        page.goto(control.as_uri())
+        assert not any("CJK" in f["familyName"] or "WenQuanYi" in f["familyName"] for f in _font_of(page, "p"))
+        _open(page, deck)
+        for selector in ("section.present h1", "section.present .jk-caveat", "section.present li"):
+            fonts = _font_of(page, selector)
+            assert fonts and all(f["isCustomFont"] for f in fonts), (selector, fonts)
+        save_screenshot(page, "deck-00-no-system-cjk")
+        assert browser_log.blocked == [] and browser_log.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_deck_fits_its_slides_and_runs_clean(nb_path, tmp_path, page, browser_log):  # noqa: F811
+    built = build_deck(nb_path, tmp_path)
+    _open(page, built)
+    too_tall = page.evaluate(
+        """(() => {
+      const out = [], height = Reveal.getConfig().height;
+      for (const s of Reveal.getSlides()) {
+        const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v);
+        const name = (s.querySelector('h1,h2,h3') || s).textContent.slice(0, 30);
+        if (s.scrollHeight > height) out.push(`${i.h}/${i.v} ${name}`);
+      }
+      return out; })()"""
+    )
+    assert too_tall == [], "slides taller than the screen (split them with subslides): " + "; ".join(too_tall)
+    assert browser_log.blocked == [] and browser_log.errors == []
+
+
+def test_speaker_view_shows_notes_in_the_shipped_font(deck, page, browser_log, screenshot):  # noqa: F811
+    _open(page, deck)
+    h, v = page.evaluate(
+        "(() => { const i = Reveal.getIndices(document.querySelector('aside.notes').closest('section'));"
+        " return [i.h, i.v]; })()"
+    )
+    page.evaluate(f"Reveal.slide({h}, {v})")
+    with page.expect_popup() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    notes = speaker.locator(".speaker-controls-notes .value")
+    notes.wait_for(state="visible")
+    speaker.wait_for_function(
+        "document.querySelector('.speaker-controls-notes .value').textContent.includes('讲解提示')"
+    )
+    fonts = _font_of(speaker, ".speaker-controls-notes .value p")
+    assert fonts and all(f["isCustomFont"] for f in fonts), fonts
+    screenshot("deck-00-speaker", target=speaker)
+    assert browser_log.blocked == [] and browser_log.errors == []
+
+
+def test_browser_guard_blocks_and_records_web_requests(tmp_path, page, browser_log):  # noqa: F811
+    html = tmp_path / "leaky.html"
+    html.write_text('<html><body><img src="https://example.com/x.png"><p>本地</p></body></html>', encoding="utf-8")
+    page.goto(html.as_uri())
+    page.wait_for_load_state("load")
+    assert browser_log.blocked == ["https://example.com/x.png"]
+
+
+def test_rebuild_after_editing_a_notebook_shows_the_edit(tmp_path, page, browser_log):  # noqa: F811
+    copy = tmp_path / "nb" / GUIDE.name
+    copy.parent.mkdir()
+    shutil.copy(GUIDE, copy)
+    out = tmp_path / "out"
+    build_decks([copy], out)
+    nb = nbformat.read(copy, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown" and c.metadata.slideshow.slide_type == "slide")
+    marker = "讲师改过：鸭舌帽与蜻蜓"  # characters found nowhere else in the deck
+    assert marker not in (out / "00_guide.html").read_text(encoding="utf-8")
+    cell.source = f"## {marker}\n\n第二次生成后应当看到这一页。"
+    nbformat.write(nb, copy)
+    build_decks([copy], out)
+    _open(page, out / "00_guide.html")
+    page.evaluate("Reveal.slide(1, 0)")
+    assert page.get_by_role("heading", name=marker).is_visible()
+    fonts = _font_of(page, "section.present h2[id]")
+    assert fonts and all(f["isCustomFont"] for f in fonts), fonts  # the new characters are in the new subset
+    assert browser_log.blocked == [] and browser_log.errors == []
+
+
+def _handouts_module():
+    spec = importlib.util.spec_from_file_location("handouts", REPO / "slides" / "handouts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_handout_pdf_has_one_16_by_9_page_per_slide(deck, browser, page):  # noqa: F811
+    handouts = _handouts_module()
+    assert handouts.skip_reason() is None
+    _open(page, deck)
+    slides = page.evaluate("Reveal.getTotalSlides()")
+    (pdf,) = handouts.print_decks(deck.parent, browser)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert max(int(n) for n in re.findall(rb"/Count (\d+)", data)) == slides
+    boxes = {tuple(float(x) for x in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert len(boxes) == 1
+    (x0, y0, x1, y1) = boxes.pop()
+    assert abs((x1 - x0) / (y1 - y0) - 16 / 9) < 0.01
