@@ -11,6 +11,8 @@ PORT   ?= 8888
 # Running as root (containers, CI) needs --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+# reveal.js and friends for the slide decks, installed from slides/package-lock.json (npm's own stamp).
+REVEAL := slides/node_modules/.package-lock.json
 
 .PHONY: setup lab test lint format clean slides handouts
 
@@ -30,15 +32,16 @@ lab: $(STAMP)
 		--ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 ## make test: lint, unit and property tests, then every notebook through nbval
-test: $(STAMP) lint
+## (fetches reveal.js for the slide tests once when npm is present; without it they skip)
+test: $(STAMP) lint $(if $(shell command -v npm),$(REVEAL))
 	$(PY) -m pytest tests $(wildcard notebooks/*.ipynb) $(NBVAL)
 
 ## make slides: one offline reveal.js deck per notebook in slides/build/ (see slides/README.md).
 ## reveal.js comes from slides/package-lock.json: npm runs once (needs the registry), then never again.
-slides: $(STAMP) slides/node_modules/.package-lock.json
+slides: $(STAMP) $(REVEAL)
 	$(BIN)/jihua-kit slides
 
-slides/node_modules/.package-lock.json: slides/package.json slides/package-lock.json
+$(REVEAL): slides/package.json slides/package-lock.json
 	@command -v npm >/dev/null || { echo "make slides needs npm once, to fetch reveal.js (apt-get install npm)"; exit 1; }
 	npm ci --prefix slides --no-audit --no-fund
 

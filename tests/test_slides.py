@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
-from jihua_kit.slide_assets import external_refs
+from jihua_kit.slide_assets import NODE_MODULES, external_refs
 from jihua_kit.slides import build_deck, build_decks, prepare
 
 from .browser import (  # noqa: F401  (fixtures, found by name)
@@ -56,9 +57,19 @@ def _loads(html: str) -> list[str]:
     return _LOAD_ATTR.findall(html) + _CSS_LOAD.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S))
 
 
+def need_reveal() -> None:
+    """Skip (fail under CI) when reveal.js has not been installed from slides/package-lock.json."""
+    if not (NODE_MODULES / "reveal.js" / "dist" / "reveal.js").is_file():
+        reason = "reveal.js is not installed: run make slides (npm ci --prefix slides) once"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " [CI is set, so this is a failure]")
+        pytest.skip(reason)
+
+
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory) -> Path:
     """The chapter 00 deck, built into a fresh folder."""
+    need_reveal()
     return build_deck(GUIDE, tmp_path_factory.mktemp("decks"))
 
 
@@ -214,6 +225,7 @@ def test_builder_will_not_empty_a_folder_it_did_not_make(tmp_path):
 
 
 def test_index_links_every_deck(tmp_path):
+    need_reveal()
     built = build_decks([GUIDE], tmp_path / "out")
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert [p.name for p in built] == ["00_guide.html"] and 'href="00_guide.html"' in index
@@ -270,6 +282,7 @@ def test_deck_renders_chinese_on_a_machine_without_cjk_fonts(deck, tmp_path, bro
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_deck_fits_its_slides_and_runs_clean(nb_path, tmp_path, page, browser_log):  # noqa: F811
+    need_reveal()
     built = build_deck(nb_path, tmp_path)
     _open(page, built)
     too_tall = page.evaluate(
@@ -316,6 +329,7 @@ def test_browser_guard_blocks_and_records_web_requests(tmp_path, page, browser_l
 
 
 def test_rebuild_after_editing_a_notebook_shows_the_edit(tmp_path, page, browser_log):  # noqa: F811
+    need_reveal()
     copy = tmp_path / "nb" / GUIDE.name
     copy.parent.mkdir()
     shutil.copy(GUIDE, copy)
