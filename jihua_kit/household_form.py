@@ -1,0 +1,196 @@
+"""The household calculator without widgets: flat form values -> a case -> the explanation's HTML.
+
+A form holds one value per input, keyed by the case-format path it fills (`residence`,
+`mother.age`, `children[2].sex`, `events.child_died`; `children` is the number of children), so
+an error the library raises about a field names the input to correct. The calculator widget
+(`household_widget`) and the Voilà app call these functions; so do the tests, without ipywidgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jihua_kit.cases import case_from_row, example_cases, load_case, read_case_file
+from jihua_kit.errors import KitError
+from jihua_kit.explain import compare, explain
+from jihua_kit.households import CATEGORIES, EVENT_BOOLS, EVENT_INTS, SLOTS
+from jihua_kit.i18n import t
+from jihua_kit.params import load_parameters
+from jihua_kit.widgets_common import Field, field_labels, safe_html
+
+__all__ = [
+    "CHILD_EVENTS", "COMPARE", "FIELDS", "PARENTS", "SCENARIOS", "blank_values", "compare_html", "example_choices",
+    "form_labels", "form_to_case", "household_result_html", "reading_fields", "values_from_case",
+]  # fmt: skip
+
+COMPARE = "compare"  # the scenario switch's third position: baseline against raised
+SCENARIOS = ("raised", "baseline", COMPARE)
+CHILD_EVENTS = ("college_child", "graduate_child", "child_died")  # name a child by number (0 = none)
+PARENTS = ("mother", "father")
+
+
+def _choice(key: str, label: str, default: Any, values: tuple[Any, ...], group: str, opt: str = "") -> Field:
+    opt = opt or key.rsplit(".", 1)[-1]
+    return Field(key, label, "choice", default, tuple((f"widget.opt.{opt}.{v}", v) for v in values), group=group)
+
+
+def _child_number_choices(key: str) -> Field:
+    choices = (("widget.opt.child.0", 0),) + tuple((f"widget.opt.child.{k}", k) for k in SLOTS)
+    return Field(f"events.{key}", f"widget.field.events.{key}", "choice", 0, choices, group="events")
+
+
+def _fields() -> tuple[Field, ...]:
+    """Every case field of docs/case-format.md as a form input, in the order the form shows them."""
+    out = [Field("id", "widget.field.id", "text", "", group="household")]
+    out += [Field(k, f"widget.field.{k}", "text", "", group="household") for k in ("village", "township")]
+    out += [_choice(k, f"widget.field.{k}", CATEGORIES[k][0], CATEGORIES[k], "household") for k in
+            ("residence", "household_type")]  # fmt: skip
+    out.append(Field("urban_dibao", "widget.field.urban_dibao", "bool", False, group="household"))
+    out.append(_choice("method", "widget.field.method", "none", CATEGORIES["method"], "household"))
+    for role, age in zip(PARENTS, (30, 32), strict=True):  # starting ages of a blank form, not rule figures
+        out.append(Field(f"{role}.age", "widget.field.age", "int", age, group=role))
+        out.append(Field(f"{role}.alive", "widget.field.alive", "bool", True, group=role))
+        out.append(Field(f"{role}.state_employee", "widget.field.state_employee", "bool", False, group=role))
+    out.append(_choice("children", "widget.field.children", 0, (0, *SLOTS), "children"))
+    for k in SLOTS:
+        group = f"child{k}"
+        out.append(Field(f"children[{k}].age", "widget.field.age", "int", 0, group=group))
+        sexes = tuple(s for s in CATEGORIES[f"c{k}_sex"] if s)
+        out.append(_choice(f"children[{k}].sex", "widget.field.sex", sexes[0], sexes, group, opt="sex"))
+        out.append(Field(f"children[{k}].alive", "widget.field.alive", "bool", True, group=group))
+        out.append(Field(f"children[{k}].disabled", "widget.field.disabled", "bool", False, group=group))
+    for name in EVENT_BOOLS + EVENT_INTS:
+        key = f"events.{name}"
+        if name in CHILD_EVENTS:
+            out.append(_child_number_choices(name))
+        elif name == "college_tier":
+            out.append(_choice(key, f"widget.field.{key}", 1, (1, 2, 3, 4), "events"))
+        elif name == "spouse_died":
+            out.append(_choice(key, f"widget.field.{key}", False, (False, *PARENTS), "events"))
+        else:
+            kind = "bool" if name in EVENT_BOOLS else "int"
+            out.append(Field(key, f"widget.field.{key}", kind, False if kind == "bool" else 0, group="events"))
+    return tuple(out)
+
+
+FIELDS: tuple[Field, ...] = _fields()
+_KEYS = frozenset(f.key for f in FIELDS)
+
+
+def blank_values() -> dict[str, Any]:
+    """The form of a blank household: every input at its default."""
+    return {f.key: f.default for f in FIELDS}
+
+
+def form_labels(lang: str = "zh") -> dict[str, str]:
+    """Input key -> the label on the form, with its group ('母亲 · 年龄'), for error messages."""
+    groups = {"mother": t("widget.group.mother", lang), "father": t("widget.group.father", lang)}
+    groups |= {f"child{k}": t("widget.group.child", lang, k=k) for k in SLOTS}
+    groups["events"] = t("widget.group.events", lang)
+    return field_labels(FIELDS, lang, groups)
+
+
+def form_to_case(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Flat form values (missing keys take the blank form's value) -> a case mapping.
+
+    Only the first `children` child slots are used; `events.college_tier` only when a child was
+    admitted. Types and consistency are left to the case format, which names the field at fault.
+    """
+    unknown = [key for key in values if key not in _KEYS]
+    if unknown:
+        raise KitError("widget.unknown_input", field=unknown[0])
+    v = blank_values() | dict(values)
+    n = v["children"]
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise KitError("case.not_int", field="children", got=n)
+    if n < 0:
+        raise KitError("case.negative", field="children", got=n)
+    if n > len(SLOTS):
+        raise KitError("case.too_many_children", field="children", n=n, max=len(SLOTS))
+    case: dict[str, Any] = {"id": str(v["id"]).strip() or t("widget.default_id")}
+    case |= {k: v[k] for k in ("village", "township") if str(v[k]).strip()}
+    case |= {k: v[k] for k in ("residence", "household_type", "urban_dibao", "method")}
+    for role in PARENTS:
+        case[role] = {name: v[f"{role}.{name}"] for name in ("age", "alive", "state_employee")}
+    case["children"] = [
+        {name: v[f"children[{k}].{name}"] for name in ("age", "sex", "alive", "disabled")} for k in SLOTS[:n]
+    ]
+    events = {name: v[f"events.{name}"] for name in EVENT_BOOLS + EVENT_INTS}
+    if events["college_child"] == 0:
+        events.pop("college_tier")
+    case["events"] = events
+    return case
+
+
+def values_from_case(case: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """A case (file, name in data/cases/ or mapping) as form values; the case is validated first."""
+    raw = read_case_file(case) if isinstance(case, (str, Path)) else dict(case)
+    full = case_from_row(load_case(raw))
+    v = blank_values()
+    v["id"] = full["id"]
+    v |= {k: full.get(k, "") for k in ("village", "township")}
+    v |= {k: full[k] for k in ("residence", "household_type", "urban_dibao", "method")}
+    for role in PARENTS:
+        v |= {f"{role}.{name}": value for name, value in full[role].items()}
+    v["children"] = len(full["children"])
+    for k, child in enumerate(full["children"], start=1):
+        v |= {f"children[{k}].{name}": value for name, value in child.items()}
+    events = full["events"]
+    for name in EVENT_BOOLS + EVENT_INTS:
+        if name in events:
+            v[f"events.{name}"] = events[name]
+    if raw.get("events", {}).get("spouse_died") in PARENTS:  # the case named who died: keep it
+        v["events.spouse_died"] = raw["events"]["spouse_died"]
+    elif events.get("spouse_died"):  # `true` without a name: the parent marked dead
+        v["events.spouse_died"] = next(r for r in PARENTS if not full[r]["alive"])
+    return v
+
+
+def example_choices(lang: str = "zh") -> list[tuple[str, str]]:
+    """(title, case name) of the worked households in data/cases/, for an example picker."""
+    out = []
+    for path in example_cases():
+        title = read_case_file(path).get("title", "")
+        if isinstance(title, dict):
+            title = title.get(lang) or title.get("zh") or ""
+        out.append((f"{path.stem[:2]} {title}".strip(), path.stem))
+    return out
+
+
+def reading_fields(lang: str = "zh") -> tuple[Field, ...]:
+    """A choice per reading that changes an entitlement and has alternatives (from readings.yaml)."""
+    out = []
+    for rid, reading in load_parameters().readings.items():
+        if len(reading.options) < 2 or not any(a.startswith("E-") for a in reading.applies_to):
+            continue
+        choices = tuple((opt.label(lang), opt.key) for opt in reading.options)
+        out.append(Field(rid, f"{rid} {reading.title(lang)}", "choice", reading.default, choices, literal=True))
+    return tuple(out)
+
+
+def _explain_html(values: Mapping[str, Any], scenario: str, readings: Mapping[str, str] | None, lang: str) -> str:
+    return explain(form_to_case(values), scenario, dict(readings or {}), lang).to_html()
+
+
+def _compare_html(values: Mapping[str, Any], readings: Mapping[str, str] | None, lang: str) -> str:
+    return compare(form_to_case(values), "baseline", "raised", dict(readings or {}), lang).to_html()
+
+
+def household_result_html(
+    values: Mapping[str, Any],
+    scenario: str = "raised",
+    readings: Mapping[str, str] | None = None,
+    lang: str = "zh",
+) -> str:
+    """The explanation of the household on the form (`scenario` "compare": baseline against raised),
+    or, for bad input, the library's message naming the input to correct. Never raises KitError."""
+    if scenario == COMPARE:
+        return compare_html(values, readings, lang)
+    return safe_html(_explain_html, values, scenario, readings, lang=lang, labels=form_labels(lang))
+
+
+def compare_html(values: Mapping[str, Any], readings: Mapping[str, str] | None = None, lang: str = "zh") -> str:
+    """Baseline against raised, line by line, for the household on the form (or the error message)."""
+    return safe_html(_compare_html, values, readings, lang=lang, labels=form_labels(lang))
