@@ -14,7 +14,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.c
 # reveal.js and friends for the slide decks, installed from slides/package-lock.json (npm's own stamp).
 REVEAL := slides/node_modules/.package-lock.json
 
-.PHONY: setup lab test lint format clean slides handouts
+.PHONY: setup lab test lint format clean slides handouts bench
 
 setup: $(STAMP)
 
@@ -49,6 +49,10 @@ $(REVEAL): slides/package.json slides/package-lock.json
 ## skipped with a message where Chromium is not installed.
 handouts: slides
 	$(PY) slides/handouts.py
+
+## make bench: time and memory of the county cost simulation on this machine (prints; no pass/fail)
+bench: $(STAMP)
+	$(PY) bench/simulation.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

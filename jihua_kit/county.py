@@ -9,6 +9,7 @@ that can be moved, with its low and high values.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from jihua_kit.county_schema import (
     parse_figure,
 )  # fmt: skip
 from jihua_kit.errors import KitError
+from jihua_kit.i18n import catalog, t
 from jihua_kit.paths import data_dir
 
 __all__ = ["HOUSEHOLD_TYPES", "METHODS", "REQUIRED_DISTRIBUTIONS", "County", "Distribution", "Figure", "Sweep",
@@ -88,7 +90,8 @@ class County:
         for d in self.distributions.values():
             for cat, c, lo, hi in zip(d.categories, d.central, d.low, d.high, strict=True):
                 if cat != d.balance and lo < hi:
-                    out.append(Sweep(f"{d.id}.{cat}", f"{d.name_zh}：{cat}", f"{d.name_en}: {cat}", "share", lo, c, hi))
+                    zh, en = category_label(cat, "zh"), category_label(cat, "en")
+                    out.append(Sweep(f"{d.id}.{cat}", f"{d.name_zh}：{zh}", f"{d.name_en}: {en}", "share", lo, c, hi))
         return out
 
     def with_overrides(self, overrides: dict[str, float] | None) -> County:
@@ -115,6 +118,17 @@ class County:
         )
         _check_townships(county)
         return county
+
+
+def category_label(cat: str, lang: str = "zh") -> str:
+    """'one_child' -> '独生子女户', '20-24' -> '20-24岁', '3' -> '3个子女' (the key itself if unknown)."""
+    if f"county.cat.{cat}" in catalog():
+        return t(f"county.cat.{cat}", lang)
+    if re.fullmatch(r"\d+-\d+", cat):
+        return t("county.cat_ages", lang, band=cat)
+    if cat.isdigit():
+        return t("county.cat_children", lang, n=cat)
+    return cat
 
 
 def _override_share(dist: Distribution, cat: str, value: float, file: str) -> Distribution:

@@ -4,7 +4,9 @@ charts and files."""
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from matplotlib.figure import Figure
 from jihua_kit import sim_charts, sim_views
 from jihua_kit.county import County, load_county
 from jihua_kit.params import load_parameters
-from jihua_kit.sensitivity import DEFAULT_SAMPLE, tornado
+from jihua_kit.sensitivity import DEFAULT_SAMPLE, runs, tornado
 from jihua_kit.sim_output import WORKBOOK, write_csvs, write_workbook
 from jihua_kit.simulate import YearResult, project
 
@@ -89,9 +91,13 @@ def run_simulation(
     overrides: dict[str, float] | None = None,
     lang: str = "zh",
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> SimulationRun:
     """Project `years` under `scenario` (and `compare`), then the tornado on `sensitivity`
-    sampled households (0: none) for the first year under the main scenario."""
+    sampled households (0: none) for the first year under the main scenario.
+
+    `workers=2` runs the tornado in a forked process while the projection runs here (where the
+    platform can fork; the results are the same either way)."""
     if not isinstance(county, County):
         county = load_county(county)
     county = county.with_overrides(overrides)
@@ -99,8 +105,15 @@ def run_simulation(
     scenarios = [scenario] + ([compare] if compare else [])
     views = {s: store.view(s) for s in scenarios}
     years = years or [county.reference_year]
-    results = project(county, views, seed, households, years, progress=progress)
-    sens = None
-    if sensitivity:
-        sens = tornado(county, views[scenario], seed, sensitivity, years[0], lang=lang, progress=progress)
+    args = (county, views[scenario], seed, sensitivity, years[0], None, lang)
+    if sensitivity and workers > 1 and "fork" in mp.get_all_start_methods():
+        with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
+            pending = pool.submit(tornado, *args)
+            results = project(county, views, seed, households, years, progress=progress)
+            sens = pending.result()
+        if progress:
+            progress(runs(county))
+    else:
+        results = project(county, views, seed, households, years, progress=progress)
+        sens = tornado(*args, progress=progress) if sensitivity else None
     return SimulationRun(county, scenario, compare, years, seed, results, sens, sensitivity)

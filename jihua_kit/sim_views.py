@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from jihua_kit.county import County
+from jihua_kit.county import County, category_label
 from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
 from jihua_kit.simulate import YearResult
@@ -100,9 +100,9 @@ def assumptions(county: County, lang: str = "zh") -> pd.DataFrame:
     for d in county.distributions.values():
         for cat, c, lo, hi in zip(d.categories, d.central, d.low, d.high, strict=True):
             note = f"balance ({d.basis})" if cat == d.balance else d.basis
-            rows.append({"key": f"{d.id}.{cat}", "name": f"{d.name(lang)}: {cat}", "status": d.status,
-                         "unit": "share", "low": lo, "central": c, "high": hi, "basis": note,
-                         "confidence": ""})  # fmt: skip
+            name = f"{d.name(lang)}: {category_label(cat, lang)}"
+            rows.append({"key": f"{d.id}.{cat}", "name": name, "status": d.status, "unit": "share", "low": lo,
+                         "central": c, "high": hi, "basis": note, "confidence": ""})  # fmt: skip
     return pd.DataFrame(rows)
 
 

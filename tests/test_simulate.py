@@ -280,3 +280,12 @@ def test_cli_rejects_a_corrupted_county_file(tmp_path: Path):
 def test_cli_rejects_bad_options(tmp_path: Path, args, field):
     code, _, err = _cli(*args, "--out", str(tmp_path))
     assert code == 2 and f"field {field}" in err
+
+
+def test_tornado_in_a_worker_gives_the_same_table():
+    from jihua_kit.sim_run import run_simulation
+
+    alone = run_simulation(COUNTY, years=[2013], households=800, sensitivity=800, workers=1)
+    forked = run_simulation(COUNTY, years=[2013], households=800, sensitivity=800, workers=2)
+    pd.testing.assert_frame_equal(alone.sensitivity, forked.sensitivity)
+    assert alone.results["raised"][0].total() == forked.results["raised"][0].total()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     with tqdm(total=total, desc=t("sim.progress", args.lang), file=sys.stderr, disable=not sys.stderr.isatty(),
               delay=1.0, leave=False) as bar:  # fmt: skip
         result = run_simulation(county, args.scenario, compare, years, seed, households, sample, lang=args.lang,
-                                progress=bar.update)  # fmt: skip
+                                progress=bar.update, workers=min(2, os.cpu_count() or 1))  # fmt: skip
     tables = result.tables(args.lang)
     paths = result.write(args.out, args.lang)
     if args.json:
