@@ -15,7 +15,7 @@ from typing import Any
 from jihua_kit.cases import case_from_row, example_cases, load_case, read_case_file
 from jihua_kit.errors import KitError
 from jihua_kit.explain import compare, explain
-from jihua_kit.households import CATEGORIES, EVENT_BOOLS, EVENT_INTS, SLOTS
+from jihua_kit.households import CATEGORIES, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS
 from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
 from jihua_kit.widgets_common import Field, field_labels, safe_html
@@ -45,10 +45,16 @@ def _fields() -> tuple[Field, ...]:
     """Every case field of docs/case-format.md as a form input, in the order the form shows them."""
     out = [Field("id", "widget.field.id", "text", "", group="household")]
     out += [Field(k, f"widget.field.{k}", "text", "", group="household") for k in ("village", "township")]
-    out += [_choice(k, f"widget.field.{k}", CATEGORIES[k][0], CATEGORIES[k], "household") for k in
-            ("residence", "household_type")]  # fmt: skip
-    out.append(Field("urban_dibao", "widget.field.urban_dibao", "bool", False, group="household"))
-    out.append(_choice("method", "widget.field.method", "none", CATEGORIES["method"], "household"))
+    for k in (
+        "residence",
+        "household_type",
+        "urban_dibao",
+        "method",
+    ):  # a blank form: a household with nothing recorded
+        if k == "urban_dibao":
+            out.append(Field(k, f"widget.field.{k}", "bool", EMPTY[k], group="household"))
+        else:
+            out.append(_choice(k, f"widget.field.{k}", EMPTY[k], CATEGORIES[k], "household"))
     for role, age in zip(PARENTS, (30, 32), strict=True):  # starting ages of a blank form, not rule figures
         out.append(Field(f"{role}.age", "widget.field.age", "int", age, group=role))
         out.append(Field(f"{role}.alive", "widget.field.alive", "bool", True, group=role))
