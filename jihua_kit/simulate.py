@@ -95,8 +95,12 @@ def _village_codes(table: pd.DataFrame, lay: Layout) -> np.ndarray:
     col = table["village"]
     if isinstance(col.dtype, pd.CategoricalDtype) and tuple(col.cat.categories) == lay.villages:
         return col.cat.codes.to_numpy().astype(np.intp)
-    codes = pd.Categorical(col.astype(str), categories=list(lay.villages)).codes
-    return np.where(codes < 0, 0, codes).astype(np.intp)  # unknown villages go to the first one
+    codes = pd.Index(lay.villages).get_indexer(col.astype(str))
+    unknown = np.flatnonzero(codes < 0)
+    if len(unknown):  # a household is never dropped or filed under another village
+        row = table.index[unknown[0]]
+        raise KitError("sim.unknown_village", field="village", row=row, got=str(col.iloc[unknown[0]]))
+    return codes.astype(np.intp)
 
 
 def aggregate(table: pd.DataFrame, results: dict[str, RuleResult], result: YearResult) -> YearResult:

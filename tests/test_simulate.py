@@ -289,3 +289,13 @@ def test_tornado_in_a_worker_gives_the_same_table():
     forked = run_simulation(COUNTY, years=[2013], households=800, sensitivity=800, workers=2)
     pd.testing.assert_frame_equal(alone.sensitivity, forked.sensitivity)
     assert alone.results["raised"][0].total() == forked.results["raised"][0].total()
+
+
+def test_a_household_from_an_unknown_village_is_not_filed_elsewhere():
+    from jihua_kit.simulate import YearResult, aggregate, table_layout
+
+    table = _hand_table()
+    result = YearResult(2013, "raised", table_layout(table.iloc[[0]]), 1.0, 2, 2)
+    with pytest.raises(KitError) as info:
+        aggregate(table, {}, result)
+    assert (info.value.field, info.value.row) == ("village", 1)
