@@ -12,9 +12,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from jihua_kit.cases import case_from_row, example_cases, load_case, read_case_file
 from jihua_kit.errors import KitError
-from jihua_kit.explain import compare, explain
+from jihua_kit.explain import Explanation, compare, explain
+from jihua_kit.explain_render import money
+from jihua_kit.figures import figure_text
 from jihua_kit.households import CATEGORIES, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS
 from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
@@ -22,7 +26,8 @@ from jihua_kit.widgets_common import Field, field_labels, safe_html
 
 __all__ = [
     "CHILD_EVENTS", "COMPARE", "FIELDS", "PARENTS", "SCENARIOS", "blank_values", "compare_html", "example_choices",
-    "form_labels", "form_to_case", "household_result_html", "reading_fields", "values_from_case",
+    "form_labels", "form_to_case", "household_result_html", "lines_frame", "reading_fields", "totals_line",
+    "values_from_case",
 ]  # fmt: skip
 
 COMPARE = "compare"  # the scenario switch's third position: baseline against raised
@@ -174,6 +179,31 @@ def reading_fields(lang: str = "zh") -> tuple[Field, ...]:
         choices = tuple((opt.label(lang), opt.key) for opt in reading.options)
         out.append(Field(rid, f"{rid} {reading.title(lang)}", "choice", reading.default, choices, literal=True))
     return tuple(out)
+
+
+def lines_frame(expl: Explanation, received: bool = True) -> pd.DataFrame:
+    """An explanation's lines as a Chinese (or English) table, indexed by rule ID.
+
+    Received: name, amount, condition, arithmetic, figures (with sections) and readings.
+    Not received: name and the reason. The same words as the calculator's HTML."""
+    lang = expl.lang
+    sep = "；" if lang == "zh" else "; "
+    cols = [t(f"widget.col.{c}", lang) for c in ("id", "name", "amount", "condition", "arithmetic", "figures",
+                                                 "readings", "reason")]  # fmt: skip
+    if received:
+        rows = [(ln.id, ln.name, money(ln.low, ln.high, ln.kind, lang, ln.points), ln.text, ln.arithmetic or "—",
+                 sep.join(figure_text(f, lang) for f in ln.figures),
+                 sep.join(f"{r.id} {r.label}" + ("" if r.default else t("ent.not_default", lang)) for r in ln.readings))
+                for ln in expl.received]  # fmt: skip
+        return pd.DataFrame(rows, columns=cols[:7]).set_index(cols[0])
+    rows = [(ln.id, ln.name, ln.text) for ln in expl.not_received]
+    return pd.DataFrame(rows, columns=[cols[0], cols[1], cols[7]]).set_index(cols[0])
+
+
+def totals_line(expl: Explanation) -> str:
+    """'一次性合计：0 元；每年合计：11,520 元/年' (and the exam points when there are any)."""
+    colon, sep = ("：", "；") if expl.lang == "zh" else (": ", "; ")
+    return sep.join(f"{label}{colon}{value}" for label, value in expl.total_rows())
 
 
 def _explain_html(values: Mapping[str, Any], scenario: str, readings: Mapping[str, str] | None, lang: str) -> str:
