@@ -21,18 +21,21 @@ def _costs(res: YearResult, axis: int | None) -> dict[str, np.ndarray]:
     return {f"cost_{w}": res.cost(w).sum(axis=axis) for w in ("low", "central", "high")}
 
 
-def by_benefit(results: Iterable[YearResult], lang: str = "zh") -> pd.DataFrame:
-    """One row per year, scenario and benefit."""
+def by_benefit(results: Iterable[YearResult], lang: str = "zh", scaled: bool = False) -> pd.DataFrame:
+    """One row per year, scenario and benefit. `scaled=True` multiplies counts and costs by each
+    result's `scale` (a sample blown up to the county: counts become estimates, not whole numbers)."""
     store = load_parameters()
     rows = []
     for res in results:
-        costs = _costs(res, 0)
+        costs, k = _costs(res, 0), res.scale if scaled else 1
         for j, rid in enumerate(res.benefit_ids):
             param = store.parameters[rid]
+            hh, persons = res.sums["households"][:, j].sum() * k, res.sums["persons"][:, j].sum() * k
+            if not scaled:
+                hh, persons = int(hh), int(persons)
             rows.append({
                 "year": res.year, "scenario": res.scenario, "benefit": rid, "benefit_name": param.name(lang),
-                "kind": param.kind, "households": int(res.sums["households"][:, j].sum()),
-                "persons": int(res.sums["persons"][:, j].sum()), **{c: float(costs[c][j]) for c in COSTS},
+                "kind": param.kind, "households": hh, "persons": persons, **{c: float(costs[c][j] * k) for c in COSTS},
             })  # fmt: skip
     return pd.DataFrame(rows)
 

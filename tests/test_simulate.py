@@ -299,3 +299,12 @@ def test_a_household_from_an_unknown_village_is_not_filed_elsewhere():
     with pytest.raises(KitError) as info:
         aggregate(table, {}, result)
     assert (info.value.field, info.value.row) == ("village", 1)
+
+
+def test_a_sample_scales_to_the_county():
+    res = simulate_year(COUNTY, RAISED, seed=2, households=1000)
+    plain, scaled = sim_views.by_benefit([res]), sim_views.by_benefit([res], scaled=True)
+    k = COUNTY.households / 1000
+    np.testing.assert_allclose(scaled["cost_central"], plain["cost_central"] * k)
+    np.testing.assert_allclose(scaled["households"], plain["households"] * k)
+    assert scaled["cost_central"].sum() == pytest.approx(res.total() * res.scale)
