@@ -36,7 +36,8 @@ class SimulationRun:
 
     @property
     def households(self) -> int:
-        return self.results[self.scenario][0].households
+        """Households drawn for the reference year (later years gain and lose some)."""
+        return self.results[self.scenario][0].drawn
 
     def all_results(self) -> list[YearResult]:
         return [r for s in self.results for r in self.results[s]]

@@ -160,8 +160,10 @@ def project(
     n = county.households if households is None else check_size(households)
     start = county.reference_year
     years = year_range(start) if years is None else sorted(set(years))
-    if not years or years[0] < start:
-        raise KitError("sim.bad_years", field="years", got=f"{years[0] if years else ''} < {start}")
+    if not years:
+        raise KitError("sim.bad_years", field="years", got="")
+    if years[0] < start:
+        raise KitError("sim.years_before", field="years", got=years[0], start=start)
     lay = layout(county, seed)
     uptake = county.value("uptake")
     out = {s: [YearResult(y, s, lay, uptake, county.households, n) for y in years] for s in views}
