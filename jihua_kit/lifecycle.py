@@ -112,7 +112,9 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
     grad = has & (u[_E["graduate"]] < v("graduate_exam_rate"))
     h.ev_graduate_child[grad] = k[grad] + 1
     # Deaths: one spouse of a couple, or a widowed survivor; at most one child per household.
-    rate = np.where(mother >= 60, v("couple_death_rate_60plus"), v("couple_death_rate_under60"))
+    # From 60 the rate is the county file's for a mother in her sixties, doubling with each further decade.
+    older = v("couple_death_rate_60plus") * np.exp2(np.maximum(mother - 60, 0) // 10)
+    rate = np.minimum(np.where(mother >= 60, older, v("couple_death_rate_under60")), 1.0)
     dies = u[_E["couple_death"]] < rate
     husband = u[_E["who_died"]] < v("husband_share_of_deaths")
     h.ev_spouse_died |= couple & dies
