@@ -25,6 +25,7 @@ from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
 from jihua_kit.params import Params, load_parameters
 from jihua_kit.paths import data_dir
+from jihua_kit.scorecard import number
 from jihua_kit.targets_form import (
     TargetInput,
     calendar_html,
@@ -33,15 +34,16 @@ from jihua_kit.targets_form import (
     target_inputs,
     target_labels,
     target_values,
+    targets_overview,
     targets_result_html,
 )
 from jihua_kit.widgets_common import Field, error_html, field_labels
 
 __all__ = [
-    "DEFAULT_PERIOD", "SECTIONS", "SECTION_FLAGS", "TargetInput", "UNIT", "audit_examples",
-    "audit_params", "audit_result_html", "blank_values", "calendar_html", "explain_values", "figures_from_values",
-    "form_fields", "form_labels", "form_to_audit", "reading_fields", "sample_figures", "section_of", "target_inputs",
-    "target_labels", "target_values", "targets_result_html", "values_from_audit",
+    "DEFAULT_PERIOD", "SECTIONS", "SECTION_FLAGS", "TargetInput", "UNIT", "audit_examples", "audit_params",
+    "audit_result_html", "blank_values", "calendar_html", "explain_values", "figures_from_values", "flags_frame",
+    "form_fields", "form_labels", "form_to_audit", "lines_frame", "reading_fields", "sample_figures", "section_of",
+    "target_inputs", "target_labels", "target_values", "targets_overview", "targets_result_html", "values_from_audit",
 ]  # fmt: skip
 
 UNIT = "unit"  # the group of the inputs naming the unit; always shown
@@ -190,6 +192,22 @@ def explain_values(
     """The library's explanation of the unit on the form (raises `KitError` for bad input)."""
     params = audit_params(readings)
     return explain_unit(form_to_audit(values, params), params, lang)
+
+
+def lines_frame(expl: UnitExplanation) -> pd.DataFrame:
+    """The deduction lines of an explanation as a table, points as whole numbers where they are."""
+    frame = expl.to_frame()
+    points = t("assess.col.points", expl.lang)
+    frame[points] = [number(x) for x in frame[points]]
+    return frame.set_index(frame.columns[0])
+
+
+def flags_frame(expl: UnitExplanation) -> pd.DataFrame:
+    """The flags of an explanation as a table: raised or not, and why (in the explanation's language)."""
+    lang = expl.lang
+    cols = [t(f"auditw.col.{c}", lang) for c in ("flag", "raised", "reason", "section")]
+    rows = [(f.label, t("assess.yes" if f.raised else "assess.no", lang), f.reason, f.section) for f in expl.flags]
+    return pd.DataFrame(rows, columns=cols).set_index(cols[0])
 
 
 def _shown(expl: UnitExplanation, sections: Iterable[str] | None) -> UnitExplanation:

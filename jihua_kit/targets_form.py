@@ -22,12 +22,12 @@ from jihua_kit.errors import KitError
 from jihua_kit.i18n import catalog, t
 from jihua_kit.params import Params, default_params
 from jihua_kit.paths import data_dir
-from jihua_kit.targets import check_targets, figure_text, load_figures
+from jihua_kit.targets import check_targets, figure_text, load_figures, target_text
 from jihua_kit.widgets_common import error_html
 
 __all__ = [
     "TargetInput", "calendar_html", "figures_from_values", "sample_figures", "target_inputs", "target_labels",
-    "target_values", "targets_result_html",
+    "target_values", "targets_overview", "targets_result_html",
 ]  # fmt: skip
 
 _PREV = ">prev"
@@ -115,6 +115,27 @@ def figures_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[pid] = value
     return out
+
+
+def targets_overview(sections: Iterable[str], params: Params | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The 2013 targets cited in the given handout sections (e.g. ["七·2", "七·3"]): what, how much."""
+    params = params or default_params()
+    prefixes = tuple(sections)
+    rows = []
+    for pid in _target_ids(None, params):
+        p = params.get(pid)
+        if not p.section.startswith(prefixes):
+            continue
+        for val in p.values:
+            msg = f"target.key.{val.key}"
+            name = p.name(lang) + (f" · {t(msg, lang) if msg in catalog() else val.key}" if val.key else "")
+            if val.comparator == _PREV:  # the value is the year to beat, not a rate
+                required = t("target.above_previous", lang, previous=f"{int(val.low)}{'年' if lang == 'zh' else ''}")
+            else:
+                required = target_text(val.comparator, val.low, val.unit, lang)
+            rows.append((pid, name, required, p.section))
+    cols = [t(f"auditw.col.{c}", lang) for c in ("id", "target", "required", "section")]
+    return pd.DataFrame(rows, columns=cols).set_index(cols[0])
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:

@@ -20,20 +20,31 @@ import warnings
 import pytest
 import yaml
 
+from jihua_kit.assessment_explain import explain_unit
 from jihua_kit.audit_form import (
     SECTIONS,
     audit_result_html,
     blank_values,
     calendar_html,
+    flags_frame,
     form_fields,
     form_labels,
     form_to_audit,
+    lines_frame,
     target_values,
+    targets_overview,
     targets_result_html,
     values_from_audit,
 )
 from jihua_kit.audit_table import layout
-from jihua_kit.deduction_charts import ladder_chart, ladder_table, parity_chart, parity_table
+from jihua_kit.deduction_charts import (
+    ladder_chart,
+    ladder_table,
+    parity_chart,
+    parity_table,
+    points_table,
+    sanction_steps,
+)
 from jihua_kit.params import default_params
 
 from .conftest import REPO
@@ -253,6 +264,25 @@ def test_ladder_tables_by_hand():
     unpaid = ladder_table("D-UNPAID-REWARD")
     assert list(unpaid["取消年度评奖资格"]) == ["否", "否", "是", "是", "是"]
     assert list(unpaid["年度不能评先选优"]) == ["否"] * 5
+
+
+def test_rule_tables_read_the_data():
+    births = points_table("七·1").loc["D-MISSED-BIRTH"].iloc[1]
+    assert "政策外第3孩 5 分" in births and "其后每高一孩次再加 2 分" in births
+    assert "全年达到即取消评奖资格的次数 3 个（次）" in points_table("七·5").loc["D-UNCHECKED-CERT"].iloc[1]
+    steps = list(sanction_steps().iloc[:, 0])
+    assert steps[0] == "待岗学习" and steps[-1] == "一票否决" and len(steps) == 6
+    overview = targets_overview(["七·3"])
+    assert list(overview.index) == ["T-MIGRANT-CERT", "T-MIGRANT-BACKLOG", "T-MIGRANT-INPOLICY"]
+    assert overview.loc["T-MIGRANT-INPOLICY"].iloc[1] == "高于上年（2012年）"
+
+
+def test_explanation_tables():
+    expl = explain_unit(REPO / "data/audits/xinfang-v01-2013q2.yaml")
+    lines = lines_frame(expl)
+    assert list(lines["扣分"]) == [3, 2, 9, 2, 2, 4] and lines.index[0] == "D-MISSED-BIRTH"
+    flags = flags_frame(expl)
+    assert flags.loc["违反“双无”承诺", "是否出现"] == "是" and flags.loc["年度不能评先选优", "是否出现"] == "否"
 
 
 def test_charts_have_chinese_titles_and_no_missing_glyphs(tmp_path):
