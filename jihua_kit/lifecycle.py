@@ -34,6 +34,7 @@ _E = {name: i for i, name in enumerate((
     *(f"{what}{k}" for what in ("child_death", "child_disabled") for k in range(SLOTS)),
 ))}  # fmt: skip
 EVENT_ROWS = len(_E)
+_MAX_POSTPONE = 40  # a bound for the geometric draw, far beyond any mean in the county file
 
 
 def _per_pool(rate_per_1000: float, county: County, n: int, pool: np.ndarray) -> float:
@@ -94,9 +95,13 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
     h.ev_gave_up_second |= pool & (u[_E["give_up"]] < _per_pool(v("give_up_second_rate"), county, n, pool))
     pool &= (h.htype == OTHER) & ~h.ev_gave_up_second
     postpone = pool & (u[_E["postpone"]] < _per_pool(v("postpone_second_rate"), county, n, pool))
-    mean = max(v("postpone_years_mean"), 1.0)
-    geo = np.ceil(np.log1p(-u[_E["postpone_years"]]) / np.log1p(-1 / mean)) if mean > 1 else np.ones(n)
-    h.ev_postpone_years[postpone] = np.maximum(geo[postpone], 1)
+    # Whole years, at least one, geometric with the county's mean: P(more than k years) = (1 - 1/mean)^k.
+    # Compared with thresholds (no vectorised log), so every machine draws the same years.
+    stay = 1 - 1 / max(v("postpone_years_mean"), 1.0)
+    years = np.ones(int(postpone.sum()), dtype=np.int16)
+    for k in range(1, _MAX_POSTPONE):
+        years += u[_E["postpone_years"], postpone] < stay**k
+    h.ev_postpone_years[postpone] = years
     # Long-term contraception adopted this year.
     adopt = (h.method == NO_METHOD) & alive[0] & (mother >= 20) & (mother <= 44) & h.c_present.any(axis=0)
     adopt &= u[_E["adopt"]] < v("long_term_adoption_rate")
