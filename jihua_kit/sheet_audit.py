@@ -1,0 +1,87 @@
+"""A spreadsheet of audit findings (one row per unit) -> the valid unit table and every error.
+
+Cells are read here (numbers, yes/no, dates); everything the unit table's own validation knows
+(required fields, periods, levels, bounds, duplicates) is left to `audit_table.partition_table`,
+so the rules are written once. A row with any fault is rejected whole, never scored in part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jihua_kit.audit_table import OPTIONAL_COLUMNS, TEXT_COLUMNS, layout, partition_table
+from jihua_kit.params import Params
+from jihua_kit.sheet_cells import (
+    Cells,
+    SheetError,
+    SheetStats,
+    as_text,
+    from_kit_error,
+    iso_date,
+    parse_whole,
+    per_unique,
+    stats_of,
+    word_parser,
+)
+from jihua_kit.sheet_headers import audit_headers, offered_words
+from jihua_kit.sheet_read import RawSheet, read_sheet
+
+REQUIRED = ("unit_id", "period")
+
+
+@dataclass
+class AuditSheet:
+    """The scored part of a sheet (`table`, with the spreadsheet row of each unit) and the rest."""
+
+    table: pd.DataFrame
+    rows: np.ndarray
+    errors: list[SheetError]
+    stats: SheetStats
+    raw: RawSheet
+
+
+def _text_column(code: str, col: np.ndarray) -> np.ndarray:
+    if code == "inspection_date":
+        return per_unique(col, iso_date, "")
+    if code == "period":
+        return per_unique(col, lambda v: as_text(v).upper(), "")
+    return per_unique(col, as_text, "")
+
+
+def read_audit(path: str | Path, params: Params) -> AuditSheet:
+    """Read an audit spreadsheet: valid units as a unit table, every rejected cell and row listed."""
+    lay = layout(params)
+    sheet = read_sheet(path, audit_headers(params), REQUIRED)
+    cells = Cells(sheet, "unit_id")
+    frame: dict[str, object] = {}
+    for code in (*TEXT_COLUMNS, *OPTIONAL_COLUMNS):
+        if code in sheet.columns:
+            frame[code] = _text_column(code, sheet.columns[code])
+    counts = [c for c in sheet.columns if c not in frame and c not in lay.flag_codes]
+    for code in counts:  # the layout's count columns, and any parity columns beyond the bound
+        values = cells.parsed(code, parse_whole, np.nan)
+        empty = cells.blank(code)
+        cells.fail(empty, code, "sheets.empty")
+        frame[code] = np.where(cells.bad, 0.0, values.astype(float))  # faulty rows are rejected below
+    yes_no = word_parser("yes_no", "、".join(offered_words("yes_no")))
+    for code in lay.flag_codes:
+        if code in sheet.columns:
+            values = cells.parsed(code, yes_no, None)
+            cells.fail(cells.blank(code), code, "sheets.empty")
+            frame[code] = np.where(cells.bad | (values == None), False, values).astype(bool)  # noqa: E711
+    df = pd.DataFrame(frame, index=pd.RangeIndex(len(sheet)))
+    valid, table_errors = partition_table(df, params, first_row=0)
+    errors = cells.errors + [from_kit_error(e, sheet, sheet.rows) for e in table_errors]
+    keep = np.zeros(len(sheet), dtype=bool)
+    keep[valid.index.to_numpy()] = True
+    keep &= ~cells.bad
+    order = {letter: i for i, letter in enumerate(sorted(sheet.letters.values(), key=lambda s: (len(s), s)))}
+    errors.sort(key=lambda e: (e.row or 0, order.get(e.letter, len(order)), e.key))
+    table = valid.loc[keep[valid.index.to_numpy()]].reset_index(drop=True)
+    expected = [*lay.columns, *OPTIONAL_COLUMNS]
+    stats = stats_of(sheet, len(table), ~keep, [c for c in expected if c not in ("notes",)])
+    return AuditSheet(table, sheet.rows[keep], errors, stats, sheet)

@@ -1,0 +1,157 @@
+"""Fill-in workbooks: the quarter's audit (one row per village of the county) and the household roster.
+
+Headers are "中文名（code）" from `data/sheets/headers.yaml`, so the readers find every column by its
+code whatever the office writes before it. Count cells carry data validation (whole numbers from 0
+to the bound in `data/parameters/audit_bounds.yaml`), choices carry drop-down lists, and a 说明
+sheet explains the columns in Chinese and English.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from jihua_kit.audit_table import layout
+from jihua_kit.county import load_county
+from jihua_kit.households import BOUNDS_ID, INTS, REQUIRED, SLOTS
+from jihua_kit.i18n import t
+from jihua_kit.params import Params, default_params
+from jihua_kit.paths import data_dir
+from jihua_kit.population import layout as village_layout
+from jihua_kit.sheet_headers import Spec, audit_specs, offered_words, roster_specs
+from jihua_kit.xlsx_write import HEADER, TEXT, TITLE, WRAP, Sheet, Workbook, col_letter
+
+ROSTER_ROWS = 50_000  # rows of the roster that carry validation and the text format for ID numbers
+EXTRA_AUDIT_ROWS = 200  # validated rows below the listed villages (for units added by hand)
+LEVEL_WORDS = ("村", "乡镇", "部门")
+FIRST_DATA_ROW = 3  # row 1: title (merged), row 2: headers
+
+
+def villages() -> pd.DataFrame:
+    """The county's villages (unit_id, unit_name, township), from the county file's layout."""
+    lay = village_layout(load_county(), seed=0)  # names do not depend on the seed (only sizes do)
+    return pd.DataFrame({
+        "unit_id": [f"V{i + 1:03d}" for i in range(len(lay.villages))],
+        "unit_name": list(lay.villages),
+        "township": [lay.townships[k] for k in lay.village_township],
+    })  # fmt: skip
+
+
+def _instructions(book: Workbook, kind: str, rows: list[list[str]]) -> None:
+    sheet = book.add(t("sheets.sheet.instructions"))
+    paragraphs = yaml.safe_load((data_dir() / "sheets" / "instructions.yaml").read_text(encoding="utf-8"))[kind]
+    for par in paragraphs:
+        sheet.rows([[par["zh"]], [par["en"]], [""]], WRAP)
+    sheet.rows([t("sheets.tpl.col_header").split("|")], HEADER)
+    sheet.rows(rows, WRAP)
+    sheet.widths = {0: 60, 1: 22, 2: 40, 3: 40}
+
+
+def _title(sheet: Sheet, text: str, ncols: int) -> None:
+    sheet.rows([[text]], TITLE)
+    sheet.merge(1, 0, 1, max(ncols - 1, 0))
+
+
+def _headers(sheet: Sheet, specs: list[Spec]) -> None:
+    sheet.rows([[s.header() for s in specs]], HEADER)
+    for j, s in enumerate(specs):
+        sheet.widths[j] = max(10.0, min(24.0, len(s.zh) * 1.6 + 4))
+    sheet.freeze = (2, 2)
+
+
+def audit_template(path: str | Path, period: str = "", params: Params | None = None) -> Path:
+    """Write the audit fill-in workbook: one row per village, counts pre-filled with 0."""
+    params = params or default_params()
+    lay = layout(params)
+    specs = audit_specs(params)
+    units = villages()
+    book = Workbook()
+    sheet = book.add(t("sheets.sheet.audit_data"))
+    _title(sheet, t("sheets.tpl.audit_title", period=f"（{period}）" if period else ""), len(specs))
+    _headers(sheet, specs)
+    fill = {"level": "村", "period": period, "inspection_date": "", "notes": ""}
+    no = offered_words("yes_no")[1]
+    rows = []
+    for unit in units.itertuples(index=False):
+        row = []
+        for s in specs:
+            if s.code in ("unit_id", "unit_name", "township"):
+                row.append(getattr(unit, s.code))
+            elif s.code in fill:
+                row.append(fill[s.code])
+            else:
+                row.append(no if s.code in lay.flag_codes else 0)
+        rows.append(row)
+    sheet.rows(rows)
+    last = FIRST_DATA_ROW + len(units) + EXTRA_AUDIT_ROWS - 1
+    yes_no = offered_words("yes_no")
+    help_rows = []
+    for j, s in enumerate(specs):
+        ref = f"{col_letter(j)}{FIRST_DATA_ROW}:{col_letter(j)}{last}"
+        if s.code in lay.int_columns:
+            sheet.validate(ref, "whole", "0", str(lay.count_max), t("sheets.tpl.whole_number", max=lay.count_max))
+            how = _both("sheets.tpl.count", max=lay.count_max)
+        elif s.code in lay.flag_codes:
+            sheet.validate(ref, "list", f'"{",".join(yes_no)}"', None, t("sheets.tpl.pick", words="、".join(yes_no)))
+            how = _both("sheets.tpl.words", words=" / ".join(yes_no))
+        elif s.code == "level":
+            sheet.validate(
+                ref, "list", f'"{",".join(LEVEL_WORDS)}"', None, t("sheets.tpl.pick", words="、".join(LEVEL_WORDS))
+            )
+            how = _both("sheets.tpl.words", words=" / ".join(LEVEL_WORDS))
+        else:
+            how = _both("sheets.tpl.text")
+        if s.code in ("unit_id", "period"):
+            how += t("sheets.tpl.required", "zh")
+        help_rows.append([s.header(), s.code, s.en, how])
+    _instructions(book, "audit", help_rows)
+    return book.save(path)
+
+
+def _both(key: str, **kw: object) -> str:
+    return f"{t(key, 'zh', **kw)} / {t(key, 'en', **kw)}"
+
+
+def _int_bound(code: str, params: Params) -> int:
+    """The largest value a roster number column accepts (TR-CASE-BOUNDS; child numbers up to the slots)."""
+    key = {"ev_postpone_years": "postpone_max", "ev_member_disabled": "member_disabled_max"}.get(code)
+    if code.endswith("_age"):
+        key = "age_max"
+    if code == "ev_college_tier":
+        return len(offered_words("college_tier"))
+    return int(params.value(BOUNDS_ID, key)) if key else len(SLOTS)
+
+
+def roster_template(path: str | Path) -> Path:
+    """Write the household roster workbook: headers, validation and drop-down lists, no rows."""
+    specs = roster_specs()
+    bounds = default_params()
+    book = Workbook()
+    sheet = book.add(t("sheets.sheet.roster_data"))
+    _title(sheet, t("sheets.tpl.roster_title"), len(specs))
+    _headers(sheet, specs)
+    last = FIRST_DATA_ROW + ROSTER_ROWS - 1
+    help_rows = []
+    for j, s in enumerate(specs):
+        ref = f"{col_letter(j)}{FIRST_DATA_ROW}:{col_letter(j)}{last}"
+        if s.values:
+            words = offered_words(s.values)
+            sheet.validate(ref, "list", f'"{",".join(words)}"', None, t("sheets.tpl.pick", words="、".join(words)))
+            how = _both("sheets.tpl.words", words=" / ".join(words))
+        elif s.code in INTS:
+            top = _int_bound(s.code, bounds)
+            sheet.validate(ref, "whole", "0", str(top), t("sheets.tpl.whole_number", max=top))
+            how = _both("sheets.tpl.age" if s.code.endswith("_age") else "sheets.tpl.number")
+        else:
+            how = _both("sheets.tpl.text")
+        if s.personal == "id_number":
+            sheet.col_styles[j] = TEXT
+        if s.code in REQUIRED:
+            how += t("sheets.tpl.required", "zh")
+        if s.personal:
+            how += t("sheets.tpl.personal", "zh")
+        help_rows.append([s.header(), s.code, s.en, how])
+    _instructions(book, "roster", help_rows)
+    return book.save(path)
