@@ -66,7 +66,7 @@ def read_audit(path: str | Path, params: Params) -> AuditSheet:
         values = cells.parsed(code, parse_whole, np.nan)
         empty = cells.blank(code)
         cells.fail(empty, code, "sheets.empty")
-        frame[code] = np.where(cells.bad, 0.0, values.astype(float))  # faulty rows are rejected below
+        frame[code] = np.where(cells.bad, 0.0, values.astype(float)).astype(np.int64)  # faulty rows: rejected below
     yes_no = word_parser("yes_no", "、".join(offered_words("yes_no")))
     for code in lay.flag_codes:
         if code in sheet.columns:

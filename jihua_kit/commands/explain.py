@@ -1,4 +1,8 @@
-"""`jihua-kit explain CASE [--scenario S] [--reading ID=OPTION] [--compare] [--lang en] [--json]`."""
+"""`jihua-kit explain CASE [--scenario S] [--reading ID=OPTION] [--compare] [--lang en] [--json]`.
+
+A roster spreadsheet (.xlsx/.xls/.csv) instead of a case gives the payment list of every household
+(`sheet_commands.explain_sheet`; `--out PAYMENTS.xlsx` writes the workbook, exit code 3 on rejections).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from jihua_kit.errors import KitError
 from jihua_kit.explain import compare, explain
 from jihua_kit.i18n import t
 from jihua_kit.params import DEFAULT_SCENARIO, SCENARIOS
+from jihua_kit.sheet_commands import explain_sheet, is_sheet
 
 NAME = "explain"
 
@@ -21,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--reading", action="append", default=[], metavar="ID=OPTION", help=t("cli.help.explain_reading")
     )
     parser.add_argument("--compare", action="store_true", help=t("cli.help.explain_compare"))
+    parser.add_argument("--out", help=t("cli.help.sheet_out"))
     add_common(parser)
     return parser
 
@@ -38,6 +44,10 @@ def readings_from(items: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     readings = readings_from(args.reading)
+    if is_sheet(args.case):  # a roster: the payment list of every household, exit 3 when rows were rejected
+        if args.compare:
+            raise KitError("sheets.compare_roster", field="--compare")
+        return explain_sheet(args.case, args.scenario, readings, args.out, args.lang, args.json)
     if args.compare:
         result = compare(args.case, "baseline", "raised", readings, args.lang)
     else:

@@ -2,7 +2,9 @@
 
 One unit: the full explanation (text), or its record with lines and reasons (`--json`). Several
 units: a table and a summary, or `{"units": [...], "summary": {...}}` with `--json`.
-To read another file type, extend `read_table`; `score_frame` scores any unit table.
+To read another file type, extend `read_table`; `score_frame` scores any unit table. Spreadsheets
+(.xlsx/.xls/.csv) go to `sheet_commands.score_sheet`: `--out FILE.xlsx` writes the scorecard
+workbook, and the exit code is 3 when any row was rejected.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
 from jihua_kit.params import Params, load_parameters
 from jihua_kit.scorecard import summary, unit_records
+from jihua_kit.sheet_audit import read_audit
+from jihua_kit.sheet_commands import is_sheet, score_sheet
 from jihua_kit.textfmt import format_number, table
 
 NAME = "score"
@@ -31,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(NAME, help=t("cli.help.score"))
     parser.add_argument("audit", help=t("cli.help.score_audit"))
     parser.add_argument("--reading", action="append", default=[], metavar="ID=OPTION", help=t("cli.help.reading"))
+    parser.add_argument("--out", help=t("cli.help.sheet_out"))
     add_common(parser)
     return parser
 
@@ -47,7 +52,9 @@ def params_from(readings: list[str]) -> Params:
 
 
 def read_table(path: str | Path, params: Params) -> pd.DataFrame:
-    """The unit table of an audit file (YAML or JSON)."""
+    """The unit table of an audit file (YAML or JSON), or the valid rows of a spreadsheet (.xlsx/.csv)."""
+    if is_sheet(path):
+        return read_audit(path, params).table
     return load_audit(Path(path), params)
 
 
@@ -75,6 +82,8 @@ def summary_text(records: list[dict[str, Any]], lang: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     params = params_from(args.reading)
+    if is_sheet(args.audit):  # spreadsheets: every row accounted for, a workbook with --out, exit 3 on rejections
+        return score_sheet(args.audit, params, args.out, args.lang, args.json)
     units = read_table(args.audit, params)
     if len(units) == 1:
         explanation = explain_unit(units, params, args.lang)
