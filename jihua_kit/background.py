@@ -48,9 +48,10 @@ def facts_frame(lang: str = "zh", county: County | None = None) -> pd.DataFrame:
         rows.append((p.name(lang), value_text(p.values[0], lang, show_scenario=False), source, t("bg.sure", lang)))
     for fid in COUNTY_FACTS:
         f = county.figures[fid]
-        rows.append((f.name(lang), f"{format_number(f.central)} {t('bg.persons', lang)}", f.basis, f.confidence))
+        sure = "/".join(t(f"bg.conf.{c}", lang) for c in f.confidence.split("/")) if f.confidence else "—"
+        rows.append((f.name(lang), f"{format_number(f.central)} {t('bg.persons', lang)}", f.basis, sure))
     cols = [t(f"bg.col.{c}", lang) for c in ("fact", "value", "source", "confidence")]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=cols).set_index(cols[0]).rename_axis(None)
 
 
 def _population_panel(ax: plt.Axes, gap: dict[str, float], lang: str) -> None:
@@ -83,7 +84,7 @@ def _migrant_panel(ax: plt.Axes, lang: str) -> None:
     ax.text(share / 2, 0, t("bg.migrants" if more else "bg.migrants_exact", lang, share=format_number(share)),
             ha="center", va="center", color="white", fontsize=12)  # fmt: skip
     ax.text(share + (100 - share) / 2, 0, t("bg.others", lang, rest=format_number(100 - share)),
-            ha="center", va="center", color="#2c3e50", fontsize=11)  # fmt: skip
+            ha="center", va="center", color="#2c3e50", fontsize=11, bbox={"fc": "white", "ec": "none"})  # fmt: skip
     if more:
         ax.annotate(t("bg.lower_bound", lang), xy=(share, 0.27), xytext=(share, 0.55), ha="center", fontsize=11,
                     arrowprops={"arrowstyle": "->", "color": "#2c3e50"})  # fmt: skip

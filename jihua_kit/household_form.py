@@ -182,7 +182,7 @@ def reading_fields(lang: str = "zh") -> tuple[Field, ...]:
 
 
 def lines_frame(expl: Explanation, received: bool = True) -> pd.DataFrame:
-    """An explanation's lines as a Chinese (or English) table, indexed by rule ID.
+    """An explanation's lines as a Chinese (or English) table, indexed by rule ID (unnamed, to save a row).
 
     Received: name, amount, condition, arithmetic, figures (with sections) and readings.
     Not received: name and the reason. The same words as the calculator's HTML."""
@@ -195,9 +195,9 @@ def lines_frame(expl: Explanation, received: bool = True) -> pd.DataFrame:
                  sep.join(figure_text(f, lang) for f in ln.figures),
                  sep.join(f"{r.id} {r.label}" + ("" if r.default else t("ent.not_default", lang)) for r in ln.readings))
                 for ln in expl.received]  # fmt: skip
-        return pd.DataFrame(rows, columns=cols[:7]).set_index(cols[0])
+        return pd.DataFrame(rows, columns=cols[:7]).set_index(cols[0]).rename_axis(None)
     rows = [(ln.id, ln.name, ln.text) for ln in expl.not_received]
-    return pd.DataFrame(rows, columns=[cols[0], cols[1], cols[7]]).set_index(cols[0])
+    return pd.DataFrame(rows, columns=[cols[0], cols[1], cols[7]]).set_index(cols[0]).rename_axis(None)
 
 
 def totals_line(expl: Explanation) -> str:

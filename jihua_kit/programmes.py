@@ -128,19 +128,21 @@ def programme_frame(lang: str = "zh", progs: Programmes | None = None) -> pd.Dat
 
 
 def county_frame(lang: str = "zh", progs: Programmes | None = None) -> pd.DataFrame:
-    """The county's ten items with the kit's payments under each, their sections and the link's status."""
+    """The county's ten items (the index, numbered) with the kit's payments under each, their
+    sections and how they were placed there."""
     progs = progs or load_programmes()
     params = load_parameters()
     sep = "、" if lang == "zh" else ", "
-    rows = []
+    rows, index = [], []
     for number, it in enumerate(progs.level("county").items, start=1):
         found = [params.parameters[b] for b in it.benefits]
         names = sep.join(p.name(lang) for p in found) or t("prog.no_detail", lang)
         sections = sep.join(dict.fromkeys(p.section for p in found)) or "—"
         link = t(f"prog.link.{it.link}", lang) if it.link else "—"
-        rows.append((number, it.name(lang), names, sections, link))
-    cols = [t(f"prog.col.{c}", lang) for c in ("number", "item", "benefits", "section", "link")]
-    return pd.DataFrame(rows, columns=cols).set_index(cols[0])
+        rows.append((names, sections, link))
+        index.append(f"{number}. {it.name(lang)}")
+    cols = [t(f"prog.col.{c}", lang) for c in ("benefits", "section", "link")]
+    return pd.DataFrame(rows, columns=cols, index=index)
 
 
 def _box(ax: Any, x: float, y: float, w: float, h: float, text: str, face: str, colour: str, size: float) -> None:
@@ -152,7 +154,7 @@ def programme_diagram(lang: str = "zh", progs: Programmes | None = None) -> Figu
     """The four levels as rows of boxes, national at the top; county items the kit computes are filled."""
     use_chinese_font()
     progs = progs or load_programmes()
-    fig, ax = plt.subplots(figsize=(13, 6.2))
+    fig, ax = plt.subplots(figsize=(13, 5.2))
     width, top, row_h, gap = 10.0, 4 * 1.5, 0.9, 0.6
     for r, lv in enumerate(progs.levels):
         y = top - r * (row_h + gap) - row_h

@@ -90,7 +90,7 @@ def safe_html(
 
 # --- ipywidgets (imported here only) ------------------------------------------------------------
 
-LABEL_WIDTH = "9em"
+LABEL_WIDTH = "11em"
 
 
 def _widgets() -> Any:

@@ -12,7 +12,8 @@ from jihua_kit.background import background_chart, facts_frame, migrant_share, p
 
 def test_facts_table_lists_the_handout_and_county_facts():
     table = facts_frame()
-    assert list(table.columns) == ["项目", "数值", "来源", "可信度"]
+    assert list(table.columns) == ["数值", "来源", "可信度"]
+    assert "全县村（居）数" in table.index
     values = " ".join(table["数值"])
     assert "497" in values and "> 70%" in values and "1,096,200" in values and "693,000" in values
     assert "培训手册 三" in set(table["来源"])

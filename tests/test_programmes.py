@@ -48,9 +48,10 @@ def test_tables():
     county = county_frame()
     assert len(county) == 10
     assert (county["本工具计算的待遇"] == "（手册未给出标准）").sum() == 3  # 政治、生产、生活优待
-    pension = county[county["十大优待"] == "养老保障"].iloc[0]
+    pension = county.loc["10. 养老保障"]
     assert pension["本工具计算的待遇"] == "养老保障金" and "六、五是" in pension["出处"]
-    assert county_frame("en").columns[0] == "County item"
+    assert county.loc["3. 节育奖励", "归类依据"] == "与第六部分同名"
+    assert county_frame("en").columns[0] == "Payments the kit computes"
 
 
 def _edit(data_copy, change):
