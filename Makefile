@@ -8,13 +8,14 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
+APP_PORT ?= 8866
 # Running as root (containers, CI) needs --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 # reveal.js and friends for the slide decks, installed from slides/package-lock.json (npm's own stamp).
 REVEAL := slides/node_modules/.package-lock.json
 
-.PHONY: setup lab test lint format clean slides handouts bench
+.PHONY: setup lab app test lint format clean slides handouts bench
 
 setup: $(STAMP)
 
@@ -30,6 +31,12 @@ $(STAMP): pyproject.toml jupyter/overrides.json
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+## make app: the trainee calculators as a web page (Voilà, app/trainee.ipynb) on http://127.0.0.1:8866/;
+## fails if APP_PORT is taken. HOST=0.0.0.0 serves the training room's network and asks for a token
+## (TOKEN=… or a random one, printed in the address); see README.
+app: $(STAMP)
+	$(PY) -m jihua_kit.app_server --host $(HOST) --port $(APP_PORT) $(if $(TOKEN),--token $(TOKEN))
 
 ## make test: lint, unit and property tests, then every notebook through nbval
 ## (fetches reveal.js for the slide tests once when npm is present; without it they skip)
