@@ -58,8 +58,8 @@ class SheetError:
         return f"{where}：{self.text(lang)}" if lang == "zh" else f"{where}: {self.text(lang)}"
 
     def redacted(self) -> SheetError:
-        """The same error without the cell's value (for the terminal when a sheet holds personal data)."""
-        info = {k: ("…" if k == "got" else v) for k, v in self.info.items()}
+        """The same error without the cell's text (for the terminal when a sheet holds personal data)."""
+        info = {k: ("…" if k == "got" and isinstance(v, str) else v) for k, v in self.info.items()}
         return SheetError(self.row, self.field, self.key, info, self.letter, self.header, self.ident)
 
 

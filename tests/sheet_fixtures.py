@@ -61,6 +61,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)) and abs(value) >= 1e11:  # Excel's General format: 5.20525E+17
+        return f"{value:.5E}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
