@@ -138,6 +138,8 @@ def _spouse(reader: _Reader, col: dict[str, Any]) -> None:
 
 def check_rows(col: dict[str, np.ndarray], rows: np.ndarray, tick: Callable[[int], None]) -> tuple[list, list]:
     """(valid tables, errors): the household rules over the whole table, then blocks when it fails."""
+    if len(rows) == 0:
+        return [], []
     try:
         table = check_columns(col, pd.Index(rows))
         tick(len(rows))
@@ -162,6 +164,12 @@ def check_rows(col: dict[str, np.ndarray], rows: np.ndarray, tick: Callable[[int
     return tables, errors
 
 
+def _empty_table() -> pd.DataFrame:
+    """A zero-row household table with the normalised dtypes (the table check needs one row to run)."""
+    one = {c: np.array([EMPTY[c] if c != "household_id" else "-"]) for c in COLUMNS}
+    return check_columns(one, pd.Index([0])).iloc[:0]
+
+
 def read_roster(path: str | Path, tick: Callable[[int], None] = lambda n: None) -> RosterSheet:
     """Read a roster: valid households as a household table, every rejected cell and row listed."""
     sheet = read_sheet(path, roster_headers(), REQUIRED)
@@ -171,7 +179,7 @@ def read_roster(path: str | Path, tick: Callable[[int], None] = lambda n: None) 
     personal["id_number"] = reader.cells.parsed("id_number", parse_id, "")
     ok = ~reader.cells.bad
     tables, table_errors = check_rows({c: v[ok] for c, v in col.items()}, sheet.rows[ok], tick)
-    table = pd.concat(tables) if tables else check_columns({c: v[:0] for c, v in col.items()}, pd.Index([]))
+    table = pd.concat(tables) if tables else _empty_table()
     ident = dict(zip(sheet.rows.tolist(), col["household_id"].tolist(), strict=True))
     errors = reader.cells.errors + [from_kit_error(e, sheet) for e in table_errors]
     for err in errors:
