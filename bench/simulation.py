@@ -51,18 +51,19 @@ def child_year_table() -> dict:
     county, params = load_county(), load_parameters().view("raised")
     table, lay = population(county, seed=0), layout(county, 0)
     village = table["village"].cat.codes.to_numpy().astype(np.intp)
-    runs = []
+    runs, cpu = [], []
     for _ in range(7):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = YearResult(county.reference_year, "raised", lay, 1.0, len(table), len(table))
         result.add(village, compute(table, params))
         runs.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     compute_only = []
     for _ in range(5):
         start = time.perf_counter()
         compute(table, params)
         compute_only.append(time.perf_counter() - start)
-    return {"households": len(table), "best_s": min(runs), "median_s": statistics.median(runs),
+    return {"households": len(table), "best_s": min(runs), "median_s": statistics.median(runs), "cpu_best_s": min(cpu),
             "compute_best_s": min(compute_only), "total_yuan": result.total(),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
 
@@ -151,6 +152,8 @@ def main() -> int:
     print(f"(a) one-year county run, table in memory -> per-benefit sums: {a['households']:,} households")
     print(f"    {a['best_s'] * 1000:.0f} ms best, {a['median_s'] * 1000:.0f} ms median of 7 (rules alone "
           f"{a['compute_best_s'] * 1000:.0f} ms) = {rate:,.0f} households/s  [{ok} target >= 3,000,000/s]")  # fmt: skip
+    per_cpu = a["households"] / a["cpu_best_s"]
+    print(f"    CPU time {a['cpu_best_s'] * 1000:.0f} ms best = {per_cpu:,.0f} households per CPU-second")
 
     with tempfile.TemporaryDirectory() as tmp:
         cmd = ["simulate", "--years", "2013-2020", "--scenario", "raised", "--compare", "baseline", "--out", tmp]
