@@ -29,6 +29,7 @@ from jihua_kit.audit_form import (
     reading_fields,
     section_of,
     target_inputs,
+    target_labels,
     target_values,
     targets_result_html,
     values_from_audit,
@@ -39,7 +40,7 @@ from jihua_kit.widgets_common import WidgetApp, build_form, form_values, labelle
 
 __all__ = ["AssessmentApp", "AuditCalculator", "CalendarPlanner", "TargetsChecker"]
 
-WIDE_LABEL = "21em"
+WIDE_LABEL = "19em"
 _CELL = w.Layout(width="4.6em")
 
 
@@ -253,9 +254,8 @@ class TargetsChecker(_Live):
                        for f in self.fields}  # fmt: skip
         self.output = w.HTML()
         self.reset_button = w.Button(description=t("widget.reset", lang), button_style="warning")
-        rows = [
-            labelled(self.inputs[f.key], f"{f.label}（{t(f'unit.{f.unit}', lang)}）", WIDE_LABEL) for f in self.fields
-        ]
+        labels = target_labels(self.ids, lang)
+        rows = [labelled(self.inputs[f.key], labels[f.key], WIDE_LABEL) for f in self.fields]
         self.widget = w.VBox([_note(t("auditw.targets.note", lang)), *rows, self.reset_button, self.output])
         self._watch(self.inputs.values())
         self.reset_button.on_click(lambda _button: self.reset())

@@ -89,8 +89,9 @@ def target_inputs(
 
 
 def target_labels(ids: Iterable[str] | None = None, lang: str = "zh") -> dict[str, str]:
-    """Input key -> label (with its unit), for the form and for error messages."""
-    return {i.key: f"{i.label}（{t(f'unit.{i.unit}', lang)}）" for i in target_inputs(ids, lang)}
+    """Input key -> label (with its unit unless a plain count), for the form."""
+    unit = {i.key: "" if i.unit == "count" else f"（{t(f'unit.{i.unit}', lang)}）" for i in target_inputs(ids, lang)}
+    return {i.key: f"{i.label}{unit[i.key]}" for i in target_inputs(ids, lang)}
 
 
 def target_values(figures: str | Path | Mapping | None = None, ids: Iterable[str] | None = None) -> dict[str, Any]:
@@ -138,9 +139,15 @@ def targets_overview(sections: Iterable[str], params: Params | None = None, lang
     return pd.DataFrame(rows, columns=cols).set_index(cols[0])
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th style='{_CELL}'>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{c}</td>" for c in row) + "</tr>" for row in rows)
+def _table(headers: list[str], rows: list[list[str]], wrap: int = -1) -> str:
+    """An HTML table; only column `wrap` may break across lines (dates and figures stay whole)."""
+
+    def cell(tag: str, text: str, i: int) -> str:
+        style = _CELL if i == wrap % len(headers) else f"{_CELL};white-space:nowrap"
+        return f"<{tag} style='{style}'>{text}</{tag}>"
+
+    head = "".join(cell("th", escape(h), i) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", c, i) for i, c in enumerate(row)) + "</tr>" for row in rows)
     return f"<table style='{_TABLE}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -156,7 +163,7 @@ def _targets_html(values: Mapping[str, Any], lang: str, params: Params | None) -
     headers = [t(f"auditw.targets.col.{c}", lang) for c in ("name", "target", "actual", "met", "shortfall", "section")]
     count = t("targets.count", lang, met=int(table["met"].sum()), n=len(table))
     return (
-        f"<div class='jihua-targets'>{_table(headers, rows)}<p><b>{escape(count)}</b></p>"
+        f"<div class='jihua-targets'>{_table(headers, rows, wrap=0)}<p><b>{escape(count)}</b></p>"
         f"<p><small>{escape(t('auditw.targets.caveat', lang))}</small></p></div>"
     )
 

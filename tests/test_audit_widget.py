@@ -306,7 +306,7 @@ def test_calculator_recomputes_when_an_input_changes():
     from jihua_kit.audit_widget import AuditCalculator
 
     calc = AuditCalculator(sections=("stats", "shuangwu"))
-    assert list(calc.tabs.titles)[:3] == ["被考核单位", "统计质量（七·1）", "双无与个案档案（四）"]
+    assert list(calc.tabs.titles)[:3] == ["被考核单位", "统计（七·1）", "“双无”（四）"]
     assert "合计扣分：0分" in _text(calc.output.value)
     calc.inputs["missed_out_4"].value = 2  # typed into the grid: 2 × (5 + 2×1) = 14
     assert "= 14分" in _text(calc.output.value)
