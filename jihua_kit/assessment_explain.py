@@ -64,7 +64,7 @@ class FlagLine:
     section: str
 
 
-@dataclass
+@dataclass(repr=False)
 class UnitExplanation(Rendering):
     """What one unit loses and why; render with to_text / to_html / to_frame / to_dict / to_json."""
 

@@ -22,6 +22,9 @@ class Rendering:
     def _t(self, key: str, **kw: Any) -> str:
         return t(key, self.lang, **kw)
 
+    def __repr__(self) -> str:
+        return self.to_text()
+
     def _colon(self) -> str:
         return "：" if self.lang == "zh" else ": "
 

@@ -57,7 +57,7 @@ class Line:
     readings: tuple[ReadingUse, ...] = ()
 
 
-@dataclass
+@dataclass(repr=False)
 class Explanation(Rendering):
     """What one household receives under one scenario and choice of readings."""
 
@@ -186,7 +186,7 @@ def explain(
     return expl
 
 
-@dataclass
+@dataclass(repr=False)
 class Comparison(CompareRendering):
     """The same household under two scenarios (or two sets of readings): the difference per line."""
 

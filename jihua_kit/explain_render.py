@@ -170,6 +170,9 @@ class Rendering:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def __repr__(self) -> str:
+        return self.to_text()
+
 
 class CompareRendering:
     """Text, HTML, DataFrame and JSON for a `Comparison` (fields a, b; properties rows, totals)."""
@@ -234,6 +237,9 @@ class CompareRendering:
         body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in self._table_rows())
         title = escape(t("ent.compare.title", lang, household=self.a.household, a=la, b=lb))
         return f"<div class='jihua-compare'><h4>{title}</h4><table><tr>{heads}</tr>{body}</table></div>"
+
+    def __repr__(self) -> str:
+        return self.to_text()
 
     def _repr_html_(self) -> str:
         return self.to_html()
