@@ -9,8 +9,9 @@ columns wide) become rows of small labelled boxes that wrap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 import ipywidgets as w
@@ -21,9 +22,11 @@ from jihua_kit.household_widget import HouseholdCalculator
 from jihua_kit.i18n import t
 from jihua_kit.widgets_common import WidgetApp
 
-__all__ = ["APP_CLASS", "APP_CSS", "TraineeApp", "parity_rows"]
+__all__ = ["APP_CLASS", "APP_CSS", "AUDIT", "HOUSEHOLD", "TraineeApp", "css_name", "label_cells", "parity_rows"]
 
 APP_CLASS = "jihua-app"
+HOUSEHOLD, AUDIT = "jihua-hh", "jihua-au"  # class prefixes of the two calculators' parts (for tests, styles)
+SHORT_CELL = 12  # characters: a cell this short ('4,320 元/年') keeps to one line on a wide screen
 PHONE = "600px"  # below this width the form stacks: labels above their inputs, one column of children
 
 APP_CSS = f"""
@@ -35,19 +38,105 @@ APP_CSS = f"""
 .{APP_CLASS} .lm-TabBar-tab {{ flex: 0 1 auto !important; min-width: 0; }}
 .{APP_CLASS} table {{ border-collapse: collapse; width: 100%; }}
 .{APP_CLASS} th, .{APP_CLASS} td {{ border: 1px solid #ddd; padding: 0.25em 0.4em; vertical-align: top;
-  text-align: left; overflow-wrap: anywhere; }}
+  text-align: left; overflow-wrap: break-word; }}
+.{APP_CLASS} tr.jihua-head th, .{APP_CLASS} td.jihua-short {{ white-space: nowrap; }}
 .{APP_CLASS} caption {{ text-align: left; font-weight: bold; padding: 0.4em 0; }}
 .{APP_CLASS} .jihua-parity-cell {{ width: 4.8em; }}
-.{APP_CLASS} .jihua-parity-cell input {{ width: 100%; }}
+.{APP_CLASS} .jihua-parity-cell .widget-inline-hbox {{ width: 100% !important; min-width: 0; margin: 1px 0; }}
+.{APP_CLASS} .jihua-parity-cell input {{ width: 100%; min-width: 0; flex: 1 1 auto; }}
 @media (max-width: {PHONE}) {{
   body, #rendered_cells {{ padding-left: 4px !important; padding-right: 4px !important; }}
   .{APP_CLASS} .widget-hbox > .widget-html:first-child {{ width: auto !important; min-width: 0 !important;
     flex: 1 1 100%; }}
   .{APP_CLASS} .widget-gridbox {{ grid-template-columns: minmax(0, 1fr) !important; }}
   .{APP_CLASS} .widget-text input, .{APP_CLASS} .widget-text {{ min-width: 0; }}
-  .{APP_CLASS} table {{ font-size: 0.9em; }}
+  .{APP_CLASS} table, .{APP_CLASS} tbody, .{APP_CLASS} thead, .{APP_CLASS} tr, .{APP_CLASS} td,
+  .{APP_CLASS} caption {{ display: block; width: auto; }}
+  .{APP_CLASS} tr.jihua-head {{ display: none; }}
+  .{APP_CLASS} tr {{ border: 1px solid #ddd; margin: 0 0 0.5em 0; padding: 0.2em 0.4em; }}
+  .{APP_CLASS} td, .{APP_CLASS} th {{ border: none; padding: 0.1em 0; overflow-wrap: anywhere; }}
+  .{APP_CLASS} td.jihua-short {{ white-space: normal; }}
+  .{APP_CLASS} td:empty {{ display: none; }}
+  .{APP_CLASS} td[data-label]::before {{ content: attr(data-label) "："; font-weight: bold; }}
+  .{APP_CLASS} th {{ display: inline-block; margin-right: 0.8em; }}
 }}
 """
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_ROW = re.compile(r"<tr\b([^>]*)>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+SHORT = ' class="jihua-short"'
+
+
+def _text(cell_html: str) -> str:
+    return unescape(_TAG.sub("", cell_html)).strip()
+
+
+def _label_row(row: re.Match, heads: list[str]) -> str:
+    """One <tr>: the heading row gets its class (and fills `heads`); a body row its cells' labels."""
+    cells = _CELL.findall(row.group(2))
+    if not heads and cells and all(kind == "th" and "colspan" not in attrs for kind, attrs, _ in cells):
+        heads.extend(_text(text) for *_, text in cells)
+        return f'<tr class="jihua-head"{row.group(1)}>{row.group(2)}</tr>'
+    if not heads or len(cells) != len(heads) or any(kind != "td" for kind, *_ in cells):
+        return row.group(0)
+    names = iter(heads)
+
+    def cell(c: re.Match) -> str:
+        short = len(_text(c.group(3))) <= SHORT_CELL and "<br" not in c.group(3)
+        return f'<td data-label="{escape(next(names))}"{SHORT if short else ""}{c.group(2)}>{c.group(3)}</td>'
+
+    return f"<tr{row.group(1)}>{_CELL.sub(cell, row.group(2))}</tr>"
+
+
+def _label_table(table: re.Match) -> str:
+    heads: list[str] = []
+    return _ROW.sub(lambda row: _label_row(row, heads), table.group(0))
+
+
+def label_cells(html: str) -> str:
+    """Give every body cell of each table its column's heading as `data-label`, and the heading row
+    the class `jihua-head`, so a phone can show each row as a card ('金额：4,320 元/年'); short cells
+    (an amount, a type) get the class `jihua-short` and stay on one line on a wide screen.
+
+    A heading row is the first row made only of <th> without colspan; a row is labelled when it has
+    one <td> per heading. Everything else (totals rows with colspan, text around tables) is kept."""
+    return _TABLE.sub(_label_table, html)
+
+
+class _Cards:
+    """Mixin for a calculator: the result's tables get `label_cells` (sent to the page once)."""
+
+    output: w.HTML
+
+    def update(self) -> str:
+        with self.output.hold_sync():
+            html = label_cells(super().update())  # type: ignore[misc]
+            self.output.value = html
+        return html
+
+
+class _Household(_Cards, HouseholdCalculator):
+    pass
+
+
+class _Audit(_Cards, AuditCalculator):
+    pass
+
+
+def css_name(key: str) -> str:
+    """A form key as a CSS class suffix: 'children[2].age' -> 'children-2-age'."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", key).strip("-")
+
+
+def _tag(calc: Any, prefix: str) -> None:
+    """Name the calculator's parts by class: each input `<prefix>-<key>`, and -result, -reset, -example."""
+    for key, widget in [*calc.inputs.items(), *calc.reading_inputs.items()]:
+        widget.add_class(f"{prefix}-{css_name(key)}")
+    for part, widget in (("result", calc.output), ("reset", calc.reset_button), ("example", calc.example)):
+        widget.add_class(f"{prefix}-{part}")
 
 
 def parity_rows(
@@ -99,9 +188,12 @@ class TraineeApp(WidgetApp):
 
     def __init__(self, lang: str = "zh") -> None:
         self.lang = lang
-        self.household = HouseholdCalculator(lang=lang)
-        self.audit = AuditCalculator(lang=lang)
+        self.household = _Household(lang=lang)
+        self.audit = _Audit(lang=lang)
         _replace_grids(self.audit, lang)
+        _tag(self.household, HOUSEHOLD)
+        _tag(self.audit, AUDIT)
+        self.household.scenario.add_class(f"{HOUSEHOLD}-scenario")
         self.tabs = w.Tab([self.household.widget, self.audit.widget])
         self.tabs.titles = [t("app.tab.household", lang), t("app.tab.audit", lang)]
         self.widget = w.VBox([w.HTML(f"<style>{APP_CSS}</style>"), self.tabs], layout=w.Layout(width="100%"))
