@@ -60,6 +60,7 @@ handouts: slides
 ## make bench: time and memory of the county cost simulation on this machine (prints; no pass/fail)
 bench: $(STAMP)
 	$(PY) bench/simulation.py
+	$(PY) bench/bench_sheets.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -165,8 +165,7 @@ class Cells:
         return good[codes]
 
     def blank(self, code: str) -> np.ndarray:
-        col = self.column(code)
-        return np.fromiter((v is None for v in col), dtype=bool, count=len(col))
+        return pd.isna(self.column(code))
 
     def sorted_errors(self, order: list[str]) -> list[SheetError]:
         rank = {c: i for i, c in enumerate(order)}

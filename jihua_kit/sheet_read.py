@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from jihua_kit.errors import KitError
 from jihua_kit.sheet_headers import Headers
@@ -79,18 +80,39 @@ def clean(value: Any) -> Any:
     return str(value).strip() or None
 
 
-_CLEAN = np.frompyfunc(clean, 1, 1)
+def _clean_text(text: str) -> str | None:
+    text = text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()
+    return text or None
 
 
 def _clean_block(rows: list[list[Any]], width: int) -> np.ndarray:
-    """Rows of raw cells -> a 2-D object array of cleaned cells (ragged CSV rows padded)."""
+    """Rows of raw cells -> a 2-D object array of cleaned cells (ragged CSV rows padded).
+
+    Works by cell type over the whole block: floats and empty strings need no Python call, so only
+    text and the rare other types (booleans, dates) go through `clean`.
+    """
     if not rows or width == 0:
         return np.empty((len(rows), width), dtype=object)
     if any(len(row) != width for row in rows):
         rows = [list(row) + [None] * (width - len(row)) for row in rows]
     block = np.empty((len(rows), width), dtype=object)
     block[:] = rows
-    return _CLEAN(block).astype(object)
+    flat = block.ravel()
+    types = np.fromiter(map(type, flat), dtype=object, count=len(flat))  # compared by identity below, in C
+    is_float, is_str = np.equal(types, float), np.equal(types, str)
+    floats = np.flatnonzero(is_float)
+    flat[floats[np.isnan(flat[floats].astype(float))]] = None
+    texts = np.flatnonzero(is_str)
+    empty = flat[texts] == ""
+    flat[texts[empty]] = None
+    filled = texts[~empty]
+    codes, uniques = pd.factorize(flat[filled])  # columns of 是/否 and the like: few distinct texts
+    cleaned = np.empty(len(uniques), dtype=object)
+    cleaned[:] = [_clean_text(v) for v in uniques.tolist()]
+    flat[filled] = cleaned[codes]
+    other = np.flatnonzero(~is_float & ~is_str & ~np.equal(types, type(None)))
+    flat[other] = [clean(v) for v in flat[other].tolist()]
+    return block
 
 
 def _decode(data: bytes, file: str) -> tuple[str, str]:

@@ -88,17 +88,24 @@ def _column_cells(values: pd.Series, refs: np.ndarray) -> np.ndarray:
         return '<c r="' + refs + '"><v>' + values.to_numpy().astype(str).astype(object) + "</v></c>"
     if kind == "f":
         num = values.to_numpy(dtype=float)
-        text = np.array([repr(x) for x in num.tolist()], dtype=object)
-        return np.where(np.isfinite(num), '<c r="' + refs + '"><v>' + text + "</v></c>", "")
+        finite = np.isfinite(num)
+        whole = finite & (num == np.round(num)) & (np.abs(num) < 1e15)
+        if whole.all():  # counts, points and yuan are usually whole: no per-cell formatting
+            text = num.astype(np.int64).astype(str).astype(object)
+        else:
+            text = np.array([repr(x) for x in num.tolist()], dtype=object)
+        return np.where(finite, '<c r="' + refs + '"><v>' + text + "</v></c>", "")
     if kind == "b":
         return '<c r="' + refs + '" t="b"><v>' + values.to_numpy().astype(int).astype(str).astype(object) + "</v></c>"
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        blank = values.isna().to_numpy() | (values.to_numpy() == "")
-        text = values.fillna("").astype(str).str.replace(_ILLEGAL, "", regex=True)
-        for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-            text = text.str.replace(a, b, regex=False)
-        xml = '<c r="' + refs + '" t="inlineStr"><is><t xml:space="preserve">' + text.to_numpy(dtype=object)
-        return np.where(blank, "", xml + "</t></is></c>")
+        raw = values.to_numpy(dtype=object)
+        blank = pd.isna(raw) | (raw == "")
+        text = np.where(blank, "", raw).astype(object)
+        joined = "".join(text.tolist())
+        if _ILLEGAL.search(joined) or any(ch in joined for ch in "&<>"):  # rare: escape cell by cell
+            text = np.array([escape(v) for v in text.tolist()], dtype=object)
+        xml = '<c r="' + refs + '" t="inlineStr"><is><t xml:space="preserve">' + text + "</t></is></c>"
+        return np.where(blank, "", xml)
     return np.array([_cell(r, v, NORMAL) for r, v in zip(refs.tolist(), values.tolist(), strict=True)], dtype=object)
 
 

@@ -1,0 +1,172 @@
+"""`make bench`: how long 50,000-row spreadsheets take, from file to result workbook.
+
+Builds (once per run, in a temporary folder) a 50,000-unit audit sheet and a 50,000-household
+roster from the synthetic population, each as .xlsx and as GBK CSV, with one row in 200 bad
+(a Chinese numeral) so the error path is timed too. Times each phase in this process (read and
+check, compute, write the workbook) and the whole command in a fresh process (`jihua-kit score
+FILE --out`, `jihua-kit explain ROSTER --out`, imports included). Prints a table and writes
+bench-out/sheets.json. Timings depend on what else the machine does (the load average is printed).
+Benchmarks, not tests: nothing here fails the build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench-out"
+ROWS = 50_000
+BAD_EVERY = 200
+sys.path.insert(0, str(ROOT))
+
+from jihua_kit.audit_table import layout  # noqa: E402
+from jihua_kit.county import load_county  # noqa: E402
+from jihua_kit.households import SLOTS  # noqa: E402
+from jihua_kit.masking import check_character  # noqa: E402
+from jihua_kit.params import default_params, load_parameters  # noqa: E402
+from jihua_kit.population import population  # noqa: E402
+from jihua_kit.sheet_headers import audit_specs, header_data, roster_specs  # noqa: E402
+from jihua_kit.xlsx_write import Workbook  # noqa: E402
+
+
+def audit_frame(rng: np.random.Generator) -> pd.DataFrame:
+    params = default_params()
+    lay = layout(params)
+    data: dict[str, object] = {}
+    for s in audit_specs(params):
+        if s.code == "unit_id":
+            data[s.header()] = [f"U{i:05d}" for i in range(ROWS)]
+        elif s.code == "unit_name":
+            data[s.header()] = [f"单位{i:05d}" for i in range(ROWS)]
+        elif s.code == "township":
+            data[s.header()] = [f"乡镇{i % 25 + 1:02d}" for i in range(ROWS)]
+        elif s.code == "level":
+            data[s.header()] = "村"
+        elif s.code == "period":
+            data[s.header()] = "2013Q2"
+        elif s.code in ("inspection_date", "notes"):
+            data[s.header()] = "2013-07-05" if s.code == "inspection_date" else ""
+        elif s.code in lay.flag_codes:
+            data[s.header()] = np.where(rng.random(ROWS) < 0.05, "是", "否")
+        else:
+            data[s.header()] = rng.poisson(0.05, ROWS).astype(object)
+    df = pd.DataFrame(data)
+    exam = next(h for h in df.columns if h.endswith("（D-EXAM）"))
+    df.loc[df.index % BAD_EVERY == 7, exam] = "三"
+    return df
+
+
+def roster_frame() -> pd.DataFrame:
+    table = population(load_county(), seed=0, households=ROWS)
+    words = {k: {str(v): w[0] for v, w in m.items()} for k, m in header_data()["values"].items()}
+    data: dict[str, object] = {}
+    for s in roster_specs():
+        c = s.code
+        if c == "head_name":
+            data[s.header()] = [f"户主{i:05d}" for i in range(ROWS)]
+        elif c == "id_number":
+            first = [f"5205251980{i % 12 + 1:02d}01{i % 1000:03d}"[:17] for i in range(ROWS)]
+            data[s.header()] = [f + check_character(f) for f in first]
+        elif s.values:
+            col = table[c].astype(object) if c in table else pd.Series([False] * ROWS)
+            data[s.header()] = col.map(lambda v, k=s.values: words[k].get(str(v), "")).to_numpy()
+        else:
+            data[s.header()] = (
+                table[c].astype(str).to_numpy() if c in ("household_id", "village", "township") else table[c].to_numpy()
+            )
+    df = pd.DataFrame(data)
+    for k in SLOTS:  # absent children: their cells are blank
+        absent = ~table[f"c{k}_present"].to_numpy()
+        for s in roster_specs():
+            if s.code.startswith(f"c{k}_"):
+                df.loc[absent, s.header()] = None
+    age = next(h for h in df.columns if h.endswith("（p1_age）"))
+    df[age] = df[age].astype(object)
+    df.loc[df.index % BAD_EVERY == 3, age] = "四十"
+    return df
+
+
+def save(df: pd.DataFrame, folder: Path, stem: str) -> dict[str, Path]:
+    book = Workbook()
+    book.add("数据").frame(df)
+    xlsx = book.save(folder / f"{stem}.xlsx")
+    csv = folder / f"{stem}-gbk.csv"
+    df.to_csv(csv, index=False, encoding="gb18030")
+    return {"xlsx": xlsx, "csv": csv}
+
+
+def phases(kind: str, path: Path, out: Path) -> dict[str, float]:
+    """Read+check, compute and write, timed separately in this process."""
+    times = {}
+    start = time.perf_counter()
+    if kind == "audit":
+        from jihua_kit.deductions import score
+        from jihua_kit.scorecard_book import write_scorecard
+        from jihua_kit.sheet_audit import read_audit
+
+        params = default_params()
+        sheet = read_audit(path, params)
+        times["read_check_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        result = score(sheet.table, params)
+        times["compute_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        write_scorecard(out, sheet, result, params)
+    else:
+        from jihua_kit.payments import payments
+        from jihua_kit.payments_book import write_payments
+        from jihua_kit.sheet_roster import read_roster
+
+        params = load_parameters().view("raised")
+        sheet = read_roster(path)
+        times["read_check_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        pay = payments(sheet.table, params)
+        times["compute_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        write_payments(out, sheet, pay, params)
+    times["write_s"] = time.perf_counter() - start
+    times["rows_in"], times["rejected"] = sheet.stats.rows_in, sheet.stats.rejected
+    return times
+
+
+def command(kind: str, path: Path, out: Path) -> float:
+    cmd = "score" if kind == "audit" else "explain"
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "jihua_kit", cmd, str(path), "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 3, done.stderr  # one row in 200 is bad on purpose
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {ROWS:,} rows, 1 in {BAD_EVERY} bad")
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = {"audit": save(audit_frame(np.random.default_rng(0)), folder, "audit"),
+                 "roster": save(roster_frame(), folder, "roster")}  # fmt: skip
+        for kind, paths in files.items():
+            for fmt, path in paths.items():
+                key = f"{kind}_{fmt}"
+                results[key] = phases(kind, path, folder / f"{key}-phases.xlsx")
+                results[key]["command_s"] = command(kind, path, folder / f"{key}-out.xlsx")
+                r = results[key]
+                print(f"{key:12s} read+check {r['read_check_s']:6.2f} s  compute {r['compute_s']:5.2f} s  "
+                      f"write {r['write_s']:5.2f} s  | whole command {r['command_s']:6.2f} s  "
+                      f"({r['rows_in']:,} rows in, {r['rejected']:,} rejected)")  # fmt: skip
+    (OUT / "sheets.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
