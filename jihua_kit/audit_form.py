@@ -125,7 +125,7 @@ def _given(value: Any) -> bool:
     return not (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
 
 
-def _build(values: Mapping[str, Any], params: Params) -> tuple[dict[str, Any], dict[str, str]]:
+def _build(values: Mapping[str, Any], params: Params, lang: str = "zh") -> tuple[dict[str, Any], dict[str, str]]:
     """(the audit record, record path -> the form key it came from)."""
     keys = {f.key: f for f in form_fields("zh", params)}
     unknown = [key for key in values if key not in keys]
@@ -138,7 +138,7 @@ def _build(values: Mapping[str, Any], params: Params) -> tuple[dict[str, Any], d
     for name in TEXT_COLUMNS:
         text = "" if v[name] is None else str(v[name]).strip()
         if name == "unit_id" and not text:
-            text = t("auditw.default_unit")
+            text = t("auditw.default_unit", lang)
         if text or name == "period":
             record[name] = text
     findings: dict[str, Any] = {}
@@ -176,14 +176,14 @@ def _build(values: Mapping[str, Any], params: Params) -> tuple[dict[str, Any], d
     return record, paths
 
 
-def form_to_audit(values: Mapping[str, Any], params: Params | None = None) -> dict[str, Any]:
+def form_to_audit(values: Mapping[str, Any], params: Params | None = None, lang: str = "zh") -> dict[str, Any]:
     """Flat form values (missing keys take the blank form's value) -> one unit in the audit format.
 
     Zero counts and unticked boxes are left out ("none found"); everything else is passed on as
     typed, so the audit format's checks name the field of a bad value. A blank unit ID becomes
-    "本单位"; an unknown key raises `KitError`.
+    "本单位" ("this unit" with lang="en"); an unknown key raises `KitError`.
     """
-    return _build(values, params or audit_params())[0]
+    return _build(values, params or audit_params(), lang)[0]
 
 
 def explain_values(
@@ -191,7 +191,7 @@ def explain_values(
 ) -> UnitExplanation:
     """The library's explanation of the unit on the form (raises `KitError` for bad input)."""
     params = audit_params(readings)
-    return explain_unit(form_to_audit(values, params), params, lang)
+    return explain_unit(form_to_audit(values, params, lang), params, lang)
 
 
 def lines_frame(expl: UnitExplanation) -> pd.DataFrame:
@@ -236,7 +236,7 @@ def audit_result_html(
     paths: dict[str, str] = {}
     try:
         params = audit_params(readings)
-        record, paths = _build(values, params)
+        record, paths = _build(values, params, lang)
         expl = explain_unit(record, params, lang)
     except KitError as err:
         return error_html(err, lang, labels | {path: labels[key] for path, key in paths.items()})

@@ -149,7 +149,7 @@ def test_worked_village_example_round_trips_through_the_form():
 
 def test_english():
     text = _text(audit_result_html({"D-EXAM": 1}, lang="en"))
-    assert "Total: 2 points" in text
+    assert "Total: 2 points" in text and "this unit" in text and "本单位" not in text
     assert "should be a whole number" in _error(audit_result_html({"D-EXAM": 1.5}, lang="en"))
 
 
