@@ -135,6 +135,9 @@ class Cells:
         self.errors: list[SheetError] = []
         self.bad = np.zeros(len(sheet), dtype=bool)
         self.ident = np.array([as_text(v) for v in sheet.columns.get(ident, [None] * len(sheet))], dtype=object)
+        self.formula = {code: np.isin(sheet.rows, rows) for code, rows in sheet.formulas.items()}
+        for code, mask in self.formula.items():
+            self.fail(mask, code, "sheets.formula_no_value")
 
     def column(self, code: str) -> np.ndarray:
         return self.sheet.columns.get(code, np.full(len(self.sheet), None, dtype=object))
@@ -165,7 +168,9 @@ class Cells:
         return good[codes]
 
     def blank(self, code: str) -> np.ndarray:
-        return pd.isna(self.column(code))
+        """Blank cells of a column (a formula with no saved value is already an error, not a blank)."""
+        blank = pd.isna(self.column(code))
+        return blank & ~self.formula[code] if code in self.formula else blank
 
     def sorted_errors(self, order: list[str]) -> list[SheetError]:
         rank = {c: i for i, c in enumerate(order)}

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from jihua_kit.errors import KitError
+from jihua_kit.sheet_formulas import uncached_formulas
 from jihua_kit.sheet_headers import Headers
 from jihua_kit.xlsx_write import col_letter
 
@@ -52,6 +53,7 @@ class RawSheet:
     rows: np.ndarray  # spreadsheet row number of each non-blank data row
     blank_rows: list[int] = field(default_factory=list)
     extras: list[tuple[str, str]] = field(default_factory=list)  # (letter, header) of columns not ours
+    formulas: dict[str, list[int]] = field(default_factory=dict)  # code -> rows of formulas with no saved value
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -227,6 +229,7 @@ def read_sheet(path: str | Path, headers: Headers, required: tuple[str, ...]) ->
     """
     path = Path(path)
     grid = choose(read_grids(path), headers, path.name)
+    uncached = uncached_formulas(path, grid.sheet) if path.suffix.lower() in (".xlsx", ".xlsm") else set()
     r, mapping, header_cells = find_header(grid, headers, path.name)
     width = max((len(row) for row in grid.rows), default=0)
     seen: dict[str, int] = {}
@@ -254,10 +257,14 @@ def read_sheet(path: str | Path, headers: Headers, required: tuple[str, ...]) ->
         head = header_cells[j] if j < len(header_cells) else None
         if j not in mapping and (head is not None or filled[:, j].any()):
             extras.append((col_letter(j), "" if head is None else str(head)))
+    formulas: dict[str, list[int]] = {}
+    for row, j in sorted(uncached):
+        if row > r and j in mapping:
+            formulas.setdefault(mapping[j][0], []).append(row + 1)
     return RawSheet(
         file=path.name, sheet=grid.sheet, encoding=grid.encoding, header_row=r + 1,
         columns={code: cells[keep, j] for j, (code, _) in mapping.items()},
         letters={code: col_letter(j) for j, (code, _) in mapping.items()},
         headers={code: text for j, (code, text) in mapping.items()},
-        rows=numbers[keep], blank_rows=blank, extras=extras,
+        rows=numbers[keep], blank_rows=blank, extras=extras, formulas=formulas,
     )  # fmt: skip

@@ -284,3 +284,26 @@ def test_yaml_input_is_unchanged_and_no_progress_bar_off_a_terminal(filled: Path
 
 def test_outputs_hold_no_personal_data_from_an_audit(scored: dict) -> None:
     assert "李四" not in all_cells(scored["out"])  # the extra column's content is not copied
+
+
+@pytest.mark.parametrize("kind", ["audit", "roster"])
+def test_formula_without_saved_value_is_rejected_not_read_as_blank(kind: str, tmp_path: Path, capsys) -> None:
+    """openpyxl writes formulas without results; a blank would be 0 (roster) or 'empty' (audit)."""
+    from jihua_kit.templates import roster_template
+
+    if kind == "audit":
+        path, code = audit_template(tmp_path / "a.xlsx", PERIOD), "D-EXAM"
+    else:
+        path, code = roster_template(tmp_path / "r.xlsx"), "ev_member_disabled"
+    col = columns(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    if kind == "roster":
+        for field, value in (("household_id", "H1"), ("residence", "农村"), ("household_type", "其他"),
+                             ("p1_age", 30), ("p2_age", 31)):  # fmt: skip
+            ws.cell(3, col[field]).value = value
+    ws.cell(3, col[code]).value = "=1+1"
+    wb.save(path)
+    exit_code, data = run_json(capsys, "score" if kind == "audit" else "explain", str(path))
+    assert exit_code == 3
+    assert [(e["row"], e["field"], e["key"]) for e in data["errors"]] == [(3, code, "sheets.formula_no_value")]

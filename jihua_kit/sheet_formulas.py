@@ -1,0 +1,65 @@
+"""Formula cells with no saved value: a workbook written by a program and never opened in Excel.
+
+Readers see such a cell as blank; this finds them in the sheet XML, so the cell is rejected with a
+message saying why (in a roster a blank would otherwise take its default). Only sheets that hold
+formulas at all are searched.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+_SHEET = re.compile(rb"<sheet\b[^>]*>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_REL = re.compile(rb"<Relationship\b[^>]*>")
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<v>[^<]+</v>")
+
+
+def _attrs(tag: bytes) -> dict[bytes, bytes]:
+    return dict(_ATTR.findall(tag))
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ch - 64
+    return index - 1
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the part holding its XML."""
+    rels = {a[b"Id"]: a[b"Target"].decode() for a in map(_attrs, _REL.findall(zf.read("xl/_rels/workbook.xml.rels")))}
+    out = {}
+    for a in map(_attrs, _SHEET.findall(zf.read("xl/workbook.xml"))):
+        target = rels.get(a.get(b"r:id", b""), "")
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            out[html.unescape(a[b"name"].decode())] = path
+    return out
+
+
+def uncached_formulas(path: str | Path, sheet: str) -> set[tuple[int, int]]:
+    """(0-based row, 0-based column) of every formula cell of `sheet` that has no saved value."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_paths(zf).get(sheet)
+            if part is None:
+                return set()
+            data = zf.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return set()
+    found = set()
+    at = data.find(b"<f")
+    while at != -1:
+        start, end = data.rfind(b"<c ", 0, at), data.find(b"</c>", at)
+        cell = data[start:end]
+        ref = _REF.search(cell)
+        if ref and not _VALUE.search(cell):
+            found.add((int(ref.group(2)) - 1, _column_index(ref.group(1))))
+        at = data.find(b"<f", end if end != -1 else at + 2)
+    return found
