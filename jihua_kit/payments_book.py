@@ -15,7 +15,7 @@ from jihua_kit.params import Params
 from jihua_kit.payments import Payments
 from jihua_kit.sheet_headers import header_data
 from jihua_kit.sheet_roster import RosterSheet
-from jihua_kit.sheet_write import errors_sheet, summary_sheet
+from jihua_kit.sheet_write import errors_sheet, save_book, summary_sheet
 from jihua_kit.textfmt import format_number
 from jihua_kit.xlsx_write import Workbook
 
@@ -116,7 +116,7 @@ def summary_rows(pay: Payments | None, params: Params, lang: str) -> list[list[A
 
 
 def write_payments(path: str | Path, roster: RosterSheet, pay: Payments | None, params: Params,
-                   lang: str = "zh", tick: Any = lambda n: None) -> Path:  # fmt: skip
+                   lang: str = "zh") -> Path:  # fmt: skip
     """Write the payment workbook; `pay` is None when no household could be computed."""
     book = Workbook()
     summary_sheet(book, t("sheets.sheet.payments", lang), roster.stats, summary_rows(pay, params, lang), lang)
@@ -135,4 +135,4 @@ def write_payments(path: str | Path, roster: RosterSheet, pay: Payments | None, 
         ws.frame(frame)
         ws.freeze = (1, 0)
     errors_sheet(book, roster.errors, lang)
-    return book.save(path, tick)
+    return save_book(book, path, t("sheets.sheet.payments", lang))

@@ -16,7 +16,7 @@ from jihua_kit.i18n import t
 from jihua_kit.params import Params
 from jihua_kit.sheet_audit import AuditSheet
 from jihua_kit.sheet_headers import header_data
-from jihua_kit.sheet_write import errors_sheet, summary_sheet
+from jihua_kit.sheet_write import errors_sheet, save_book, summary_sheet
 from jihua_kit.xlsx_write import Picture, Workbook
 
 TOP_UNITS = 20  # units shown in the chart's second panel
@@ -131,7 +131,7 @@ def _summary_rows(result: ScoreResult | None, lang: str) -> list[list[Any]]:
 
 
 def write_scorecard(path: str | Path, sheet: AuditSheet, result: ScoreResult | None, params: Params,
-                    lang: str = "zh", tick: Any = lambda n: None) -> Path:  # fmt: skip
+                    lang: str = "zh") -> Path:  # fmt: skip
     """Write the scorecard workbook; `result` is None when no row could be scored."""
     book = Workbook()
     summary_sheet(book, t("sheets.chart.title", lang), sheet.stats, _summary_rows(result, lang), lang)
@@ -148,4 +148,4 @@ def write_scorecard(path: str | Path, sheet: AuditSheet, result: ScoreResult | N
     chart = book.add(t("sheets.sheet.chart", "zh"))
     chart.picture = Picture(chart_png(result, lang), 0, 0, 960, 560, t("sheets.chart.title", lang))
     errors_sheet(book, sheet.errors, lang)
-    return book.save(path, tick)
+    return save_book(book, path, t("sheets.sheet.units", lang))

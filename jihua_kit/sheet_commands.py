@@ -15,7 +15,7 @@ from jihua_kit.scorecard import summary, unit_records
 from jihua_kit.sheet_audit import read_audit
 from jihua_kit.sheet_cells import SheetError, SheetStats
 from jihua_kit.sheet_read import SHEET_SUFFIXES
-from jihua_kit.sheet_write import REJECTED_EXIT, error_lines, progress, report_head
+from jihua_kit.sheet_write import REJECTED_EXIT, error_lines, report_head
 from jihua_kit.textfmt import format_number
 
 
@@ -47,8 +47,7 @@ def score_sheet(path: str, params: Params, out: str | None, lang: str, as_json: 
     sheet = read_audit(path, params)
     result = score(sheet.table, params) if len(sheet.table) else None
     if out:
-        with progress(len(sheet.table) * 2 + len(sheet.errors), t("sheets.sheet.units", lang)) as bar:
-            write_scorecard(out, sheet, result, params, lang, bar.update)
+        write_scorecard(out, sheet, result, params, lang)
     records = unit_records(result, params, lang) if result is not None and as_json else []
     if as_json:
         payload = {"units": records, "summary": summary(records), "sheet": sheet.stats.to_dict(),
@@ -102,9 +101,7 @@ def explain_sheet(path: str, scenario: str, readings: dict[str, str], out: str |
     roster = read_roster(path)
     pay = payments(roster.table, params, lang) if len(roster.table) else None
     if out:
-        rows = (len(pay.lines) + 2 * len(pay.table) if pay is not None else 0) + len(roster.errors)
-        with progress(rows, t("sheets.sheet.payments", lang)) as bar:
-            write_payments(out, roster, pay, params, lang, bar.update)
+        write_payments(out, roster, pay, params, lang)
     if as_json:
         payload = {
             "scenario": scenario,

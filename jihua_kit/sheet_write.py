@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -25,6 +26,12 @@ def progress(total: int, desc: str) -> Any:
 
     quiet = total < LONG_FILE or not sys.stderr.isatty()
     return tqdm(total=total, desc=desc, file=sys.stderr, disable=quiet, unit="行", leave=False)
+
+
+def save_book(book: Workbook, path: str | Path, desc: str) -> Path:
+    """Save a result workbook, with a progress bar over its rows when there are many."""
+    with progress(book.row_count(), desc) as bar:
+        return book.save(path, bar.update)
 
 
 def reconcile_text(stats: SheetStats, lang: str) -> str:

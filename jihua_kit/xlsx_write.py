@@ -270,6 +270,12 @@ class Workbook:
     def __init__(self) -> None:
         self.sheets: list[Sheet] = []
 
+    def row_count(self) -> int:
+        """Rows to be written over all sheets (for a progress bar)."""
+        return sum(
+            len(part) if isinstance(part, pd.DataFrame) else len(part[0]) for s in self.sheets for _, part in s.parts
+        )
+
     def add(self, name: str) -> Sheet:
         sheet = Sheet(name)
         self.sheets.append(sheet)
