@@ -60,6 +60,7 @@ def voila_command(
     cmd = [
         sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--template={TEMPLATE}",
         f"--Voila.ip={host}", f"--Voila.port={port}", "--Voila.port_retries=0",
+        "--HTMLExporter.language_code=zh",  # <html lang="zh">: Chinese glyphs and line breaking
     ]  # fmt: skip
     if token:
         cmd.append("--Voila.auto_token=True")  # ask for a token; jupyter_server reads it from JUPYTER_TOKEN

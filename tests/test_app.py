@@ -498,6 +498,7 @@ def test_page_shows_no_code_and_links_nothing_remote(fresh):
     assert "TraineeApp" not in text and "import" not in text  # Voilà strips the code cell
     assert fresh.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .cm-editor, .highlight").count() == 0
     assert "学员计算器" in text  # the notebook's Chinese heading
+    assert fresh.title() == "计生业务培训 · 学员计算器" and fresh.locator("html").get_attribute("lang") == "zh"
     links = fresh.evaluate("[...document.querySelectorAll('[src], [href]')].map(e => e.src || e.href)")
     assert links and [url for url in links if not is_local(url)] == []  # the template links no CDN
 
