@@ -119,7 +119,7 @@ def write_payments(path: str | Path, roster: RosterSheet, pay: Payments | None, 
                    lang: str = "zh") -> Path:  # fmt: skip
     """Write the payment workbook; `pay` is None when no household could be computed."""
     book = Workbook()
-    summary_sheet(book, t("sheets.sheet.payments", lang), roster.stats, summary_rows(pay, params, lang), lang)
+    summary_sheet(book, t("sheets.title.payments", lang), roster.stats, summary_rows(pay, params, lang), lang)
     if pay is not None:
         frames = [
             ("payments", lines_frame(roster, pay, params, lang)),

@@ -32,6 +32,8 @@ def units_frame(sheet: AuditSheet, result: ScoreResult, params: Params, lang: st
     out: dict[str, Any] = {t("sheets.col.row", lang): sheet.rows.astype(np.int64)}
     for code in ("unit_id", "unit_name", "township", "level", "period", "inspection_date"):
         out[params_label(code, lang)] = table[code].to_numpy(dtype=object)
+    levels = {v: t(f"sheets.level.{v}", lang) for v in ("village", "township", "department")}
+    out[params_label("level", lang)] = table["level"].map(levels).fillna(table["level"]).to_numpy(dtype=object)
     for pid, pts in result.points.items():
         out[f"{t('sheets.col.points_of', lang, name=params.get(pid).name(lang))} ({pid})"] = pts
     out[t("sheets.col.total_points", lang)] = result.total
@@ -134,7 +136,7 @@ def write_scorecard(path: str | Path, sheet: AuditSheet, result: ScoreResult | N
                     lang: str = "zh") -> Path:  # fmt: skip
     """Write the scorecard workbook; `result` is None when no row could be scored."""
     book = Workbook()
-    summary_sheet(book, t("sheets.chart.title", lang), sheet.stats, _summary_rows(result, lang), lang)
+    summary_sheet(book, t("sheets.title.scorecard", lang), sheet.stats, _summary_rows(result, lang), lang)
     if result is not None and len(result):
         frames = [(units_frame(sheet, result, params, lang), "units"),
                   (townships_frame(result, lang), "townships"), (ranking_frame(result, lang), "ranking")]  # fmt: skip

@@ -66,13 +66,14 @@ def read_audit(path: str | Path, params: Params) -> AuditSheet:
         values = cells.parsed(code, parse_whole, np.nan)
         empty = cells.blank(code)
         cells.fail(empty, code, "sheets.empty")
-        frame[code] = np.where(cells.bad, 0.0, values.astype(float)).astype(np.int64)  # faulty rows: rejected below
+        values = values.astype(float)  # NaN: blank, or a cell that is not a whole number (recorded above)
+        frame[code] = np.where(np.isnan(values), 0, values).astype(np.int64)  # other faults: partition_table
     yes_no = word_parser("yes_no", "、".join(offered_words("yes_no")))
     for code in lay.flag_codes:
         if code in sheet.columns:
             values = cells.parsed(code, yes_no, None)
             cells.fail(cells.blank(code), code, "sheets.empty")
-            frame[code] = np.where(cells.bad | (values == None), False, values).astype(bool)  # noqa: E711
+            frame[code] = np.where(values == None, False, values).astype(bool)  # noqa: E711 (blank or bad: recorded)
     df = pd.DataFrame(frame, index=pd.RangeIndex(len(sheet)))
     valid, table_errors = partition_table(df, params, first_row=0)
     errors = cells.errors + [from_kit_error(e, sheet, sheet.rows) for e in table_errors]

@@ -15,6 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jihua_kit.templates import audit_template
 
@@ -307,3 +309,47 @@ def test_formula_without_saved_value_is_rejected_not_read_as_blank(kind: str, tm
     exit_code, data = run_json(capsys, "score" if kind == "audit" else "explain", str(path))
     assert exit_code == 3
     assert [(e["row"], e["field"], e["key"]) for e in data["errors"]] == [(3, code, "sheets.formula_no_value")]
+
+
+COUNT_CODES = ["D-EXAM", "D-WRONG-BIRTH", "D-UNSIGNED", "missed_out_4"]
+BAD_CELLS = ["三", "两", "x2", -1, 1.5, None]
+
+
+@settings(max_examples=25)
+@given(st.lists(st.lists(st.one_of(st.integers(0, 5), st.sampled_from(BAD_CELLS)), min_size=4, max_size=4),
+                min_size=1, max_size=6))  # fmt: skip
+def test_any_grid_reads_alike_as_xlsx_and_csv_and_scores_as_the_table(grid: list[list]) -> None:
+    """Rows with only whole numbers >= 0 are scored exactly as the same unit table scored directly;
+    every other row is rejected with the bad cell named; xlsx and GBK CSV agree."""
+    import tempfile
+
+    import pandas as pd
+
+    from jihua_kit.deductions import score
+    from jihua_kit.params import default_params
+    from jihua_kit.sheet_audit import read_audit
+
+    params = default_params()
+    header = ["单位编号", "考核期", *COUNT_CODES]
+    rows = [[f"U{i}", PERIOD, *cells] for i, cells in enumerate(grid)]
+    with tempfile.TemporaryDirectory() as tmp:
+        wb = openpyxl.Workbook()
+        wb.active.append(header)
+        for row in rows:
+            wb.active.append(row)
+        wb.save(Path(tmp) / "g.xlsx")
+        csv_path = save_csv(Path(tmp) / "g.xlsx", Path(tmp) / "g.csv", "gbk")
+        sheets = [read_audit(Path(tmp) / "g.xlsx", params), read_audit(csv_path, params)]
+    good = [i for i, cells in enumerate(grid) if all(isinstance(c, int) and c >= 0 for c in cells)]
+    bad_cells = {(i + 2, code) for i, cells in enumerate(grid) for code, c in zip(COUNT_CODES, cells, strict=True)
+                 if not (isinstance(c, int) and c >= 0)}  # fmt: skip
+    for sheet in sheets:
+        assert sheet.stats.rows_in == len(grid) and sheet.stats.accepted == len(good)
+        assert {(e.row, e.field) for e in sheet.errors} == bad_cells
+        assert list(sheet.rows) == [i + 2 for i in good]
+    if good:
+        direct = pd.DataFrame([{"unit_id": f"U{i}", "period": PERIOD, **dict(zip(COUNT_CODES, grid[i], strict=True))}
+                               for i in good])  # fmt: skip
+        expected = score(direct, params).total
+        for sheet in sheets:
+            assert list(score(sheet.table, params).total) == list(expected)
