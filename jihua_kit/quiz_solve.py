@@ -228,7 +228,8 @@ def _sensitivity(src: Mapping, ask: str, arg: Any, lang: str, cache: dict) -> So
     tor = tornado(
         params=load_parameters().view("raised"), seed=seed, households=n, year=year, keys=list(arg), lang=lang
     )
-    value = str(tor.iloc[0]["key"])
+    value = str(tor.iloc[0]["key"])  # sorted by swing, largest first
+    tor = tor.set_index("key").loc[list(arg)].reset_index()  # the evidence in the order of the choices
     evidence = [
         t("quiz.swing_line", lang, name=r.name, low=shown_value(r.low, r.unit), high=shown_value(r.high, r.unit),
           at_low=format_number(round(r.total_low / 1e4)), at_high=format_number(round(r.total_high / 1e4)),
