@@ -9,7 +9,6 @@ part). Nothing is timestamped: the same content gives the same bytes.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,35 +19,10 @@ import numpy as np
 import pandas as pd
 
 from jihua_kit.textfmt import width
+from jihua_kit.xlsx_parts import CT, HEAD, ILLEGAL, NS, R_NS, STYLES, Picture, drawing, entry, escape, rels
 
 NORMAL, HEADER, WRAP, TITLE, TEXT = 0, 1, 2, 3, 4  # TEXT: the '@' format (ID numbers stay text)
-EMU_PER_PIXEL = 9525
 CHUNK_ROWS = 5000
-_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-_R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
-_CT = "application/vnd.openxmlformats-officedocument."
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_STYLES = (
-    f"{_HEAD}<styleSheet {_NS}>"
-    '<fonts count="3"><font><sz val="11"/><name val="宋体"/></font>'
-    '<font><b/><sz val="11"/><name val="宋体"/></font><font><b/><sz val="14"/><name val="宋体"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
-    "</fills>"
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
-    '<alignment wrapText="1" vertical="center"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment wrapText="1" vertical="top"/></xf>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
-)
 
 
 def col_letter(index: int) -> str:
@@ -59,11 +33,6 @@ def col_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def escape(text: str) -> str:
-    text = _ILLEGAL.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _cell(ref: str, value: Any, style: int) -> str:
@@ -102,21 +71,11 @@ def _column_cells(values: pd.Series, refs: np.ndarray) -> np.ndarray:
         blank = pd.isna(raw) | (raw == "")
         text = np.where(blank, "", raw).astype(object)
         joined = "".join(text.tolist())
-        if _ILLEGAL.search(joined) or any(ch in joined for ch in "&<>"):  # rare: escape cell by cell
+        if ILLEGAL.search(joined) or any(ch in joined for ch in "&<>"):  # rare: escape cell by cell
             text = np.array([escape(v) for v in text.tolist()], dtype=object)
         xml = '<c r="' + refs + '" t="inlineStr"><is><t xml:space="preserve">' + text + "</t></is></c>"
         return np.where(blank, "", xml)
     return np.array([_cell(r, v, NORMAL) for r, v in zip(refs.tolist(), values.tolist(), strict=True)], dtype=object)
-
-
-@dataclass
-class Picture:
-    png: bytes
-    row: int  # 0-based anchor (top-left cell)
-    col: int
-    width_px: int
-    height_px: int
-    title: str = ""
 
 
 @dataclass
@@ -189,9 +148,7 @@ class Sheet:
 
     def write(self, out: Any, drawing_rel: str | None, progress: Callable[[int], None]) -> None:
         last = max(self.next_row - 1, 1)
-        out.write(
-            f'{_HEAD}<worksheet {_NS} {_R_NS}><dimension ref="A1:{col_letter(self.max_col - 1)}{last}"/>'.encode()
-        )
+        out.write(f'{HEAD}<worksheet {NS} {R_NS}><dimension ref="A1:{col_letter(self.max_col - 1)}{last}"/>'.encode())
         pane = ""
         if self.freeze:
             r, c = self.freeze
@@ -235,35 +192,6 @@ def _frame_xml(df: pd.DataFrame, first: int) -> Iterable[tuple[str, int]]:
         yield "".join(rows), len(part)
 
 
-def _drawing(pic: Picture) -> str:
-    cx, cy = pic.width_px * EMU_PER_PIXEL, pic.height_px * EMU_PER_PIXEL
-    a = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
-    return (
-        f'{_HEAD}<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" {a}>'
-        f"<xdr:oneCellAnchor><xdr:from><xdr:col>{pic.col}</xdr:col><xdr:colOff>0</xdr:colOff>"
-        f'<xdr:row>{pic.row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="{cx}" cy="{cy}"/>'
-        f'<xdr:pic><xdr:nvPicPr><xdr:cNvPr id="2" name="Picture 1" descr="{escape(pic.title)}"/>'
-        '<xdr:cNvPicPr><a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr>'
-        f'<xdr:blipFill><a:blip {_R_NS} r:embed="rId1"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>'
-        f'<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic><xdr:clientData/></xdr:oneCellAnchor>'
-        "</xdr:wsDr>"
-    )
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    """A zip entry with a fixed date, so that saving twice gives the same bytes."""
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info._compresslevel = 1  # fast; Python 3.11 has no public name for it
-    return info
-
-
-def _rels(items: list[tuple[str, str, str]]) -> str:
-    body = "".join(f'<Relationship Id="{i}" Type="{_REL}/{t}" Target="{target}"/>' for i, t, target in items)
-    return f"{_HEAD}<Relationships {_PKG_REL}>{body}</Relationships>"
-
-
 class Workbook:
     """Sheets in order; `save(path)` writes the package. `progress(n)` is called per block of rows."""
 
@@ -284,37 +212,37 @@ class Workbook:
     def save(self, path: str | Path, progress: Callable[[int], None] = lambda n: None) -> Path:
         path = Path(path)
         pics = [i for i, s in enumerate(self.sheets, 1) if s.picture]
-        types = [f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_CT}spreadsheetml.worksheet+xml"/>'
+        types = [f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{CT}spreadsheetml.worksheet+xml"/>'
                  for i in range(1, len(self.sheets) + 1)]  # fmt: skip
-        types += [f'<Override PartName="/xl/drawings/drawing{i}.xml" ContentType="{_CT}drawing+xml"/>' for i in pics]
+        types += [f'<Override PartName="/xl/drawings/drawing{i}.xml" ContentType="{CT}drawing+xml"/>' for i in pics]
         content_types = (
-            f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'{HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}spreadsheetml.sheet.main+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{_CT}spreadsheetml.styles+xml"/>{"".join(types)}</Types>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{CT}spreadsheetml.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{CT}spreadsheetml.styles+xml"/>{"".join(types)}</Types>'
         )
         sheets = "".join(f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
                          for i, s in enumerate(self.sheets, 1))  # fmt: skip
-        workbook = (f'{_HEAD}<workbook {_NS} {_R_NS}><bookViews><workbookView activeTab="0"/></bookViews>'
+        workbook = (f'{HEAD}<workbook {NS} {R_NS}><bookViews><workbookView activeTab="0"/></bookViews>'
                     f"<sheets>{sheets}</sheets></workbook>")  # fmt: skip
         n = len(self.sheets)
         book_rels = [(f"rId{i}", "worksheet", f"worksheets/sheet{i}.xml") for i in range(1, n + 1)]
         book_rels.append((f"rId{n + 1}", "styles", "styles.xml"))
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-            zf.writestr(_entry("[Content_Types].xml"), content_types)
-            zf.writestr(_entry("_rels/.rels"), _rels([("rId1", "officeDocument", "xl/workbook.xml")]))
-            zf.writestr(_entry("xl/workbook.xml"), workbook)
-            zf.writestr(_entry("xl/_rels/workbook.xml.rels"), _rels(book_rels))
-            zf.writestr(_entry("xl/styles.xml"), _STYLES)
+            zf.writestr(entry("[Content_Types].xml"), content_types)
+            zf.writestr(entry("_rels/.rels"), rels([("rId1", "officeDocument", "xl/workbook.xml")]))
+            zf.writestr(entry("xl/workbook.xml"), workbook)
+            zf.writestr(entry("xl/_rels/workbook.xml.rels"), rels(book_rels))
+            zf.writestr(entry("xl/styles.xml"), STYLES)
             for i, sheet in enumerate(self.sheets, 1):
-                with zf.open(_entry(f"xl/worksheets/sheet{i}.xml"), "w", force_zip64=True) as out:
+                with zf.open(entry(f"xl/worksheets/sheet{i}.xml"), "w", force_zip64=True) as out:
                     sheet.write(out, "rId1" if sheet.picture else None, progress)
                 if sheet.picture:
-                    zf.writestr(_entry(f"xl/worksheets/_rels/sheet{i}.xml.rels"),
-                                _rels([("rId1", "drawing", f"../drawings/drawing{i}.xml")]))  # fmt: skip
-                    zf.writestr(_entry(f"xl/drawings/drawing{i}.xml"), _drawing(sheet.picture))
-                    zf.writestr(_entry(f"xl/drawings/_rels/drawing{i}.xml.rels"),
-                                _rels([("rId1", "image", f"../media/image{i}.png")]))  # fmt: skip
-                    zf.writestr(_entry(f"xl/media/image{i}.png"), sheet.picture.png)
+                    zf.writestr(entry(f"xl/worksheets/_rels/sheet{i}.xml.rels"),
+                                rels([("rId1", "drawing", f"../drawings/drawing{i}.xml")]))  # fmt: skip
+                    zf.writestr(entry(f"xl/drawings/drawing{i}.xml"), drawing(sheet.picture))
+                    zf.writestr(entry(f"xl/drawings/_rels/drawing{i}.xml.rels"),
+                                rels([("rId1", "image", f"../media/image{i}.png")]))  # fmt: skip
+                    zf.writestr(entry(f"xl/media/image{i}.png"), sheet.picture.png)
         return path
