@@ -155,7 +155,8 @@ class Sheet:
             top = f"{col_letter(c)}{r + 1}"
             xs = f' xSplit="{c}"' if c else ""
             ys = f' ySplit="{r}"' if r else ""
-            pane = f'<pane{xs}{ys} topLeftCell="{top}" activePane="bottomRight" state="frozen"/>'
+            active = "bottomRight" if r and c else "bottomLeft" if r else "topRight"
+            pane = f'<pane{xs}{ys} topLeftCell="{top}" activePane="{active}" state="frozen"/>'
         out.write(f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'.encode())
         out.write(b'<sheetFormatPr defaultRowHeight="15"/>')
         if self.widths or self.col_styles:
