@@ -186,6 +186,7 @@ def test_csv_exports_give_identical_payments(paid: dict, roster: Path, encoding:
     assert data["households"] == paid["json"]["households"] and data["errors"] == paid["json"]["errors"]
     for name in ("兑现清单", "各户合计", "按项目汇总", "按村汇总", "错误"):
         assert sheet_rows(out, name) == sheet_rows(paid["out"], name), name
+    assert not re.search(r"\d{15,}", "\n".join(all_cells(out)))  # masked from CSV input too
 
 
 def _ids_used() -> list[str]:
