@@ -16,7 +16,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from jihua_kit.audit_table import POLICIES, birth_column
+from jihua_kit.audit_form import audit_params
+from jihua_kit.audit_table import POLICIES, birth_column, layout
 from jihua_kit.audit_widget import AuditCalculator
 from jihua_kit.household_widget import HouseholdCalculator
 from jihua_kit.i18n import t
@@ -159,7 +160,7 @@ def parity_rows(
 
 def _replace_grids(calc: AuditCalculator, lang: str) -> None:
     """Swap the calculator's parity grids (GridBoxes of its own inputs) for wrapping rows."""
-    n = max(int(key.rsplit("_", 1)[1]) for key in calc.inputs if key.startswith("resident_out_births_"))
+    n = layout(audit_params()).parity_max
     births = [(t(f"auditw.policy.{p}", lang), [birth_column(p, k) for k in range(1, n + 1)]) for p in POLICIES]
     resident = [(t("auditw.policy.out", lang), [f"resident_out_births_{k}" for k in range(1, n + 1)])]
     for page in calc.tabs.children:

@@ -38,14 +38,7 @@ try:
 except ImportError:  # the browser tests then skip (fail under CI) through need_browser()
     expect = None
 
-from .browser import (  # noqa: F401 (pytest finds the fixtures by name)
-    BrowserLog,
-    browser,
-    guarded_context,
-    is_local,
-    playwright_session,
-    save_screenshot,
-)
+from .browser import CHROMIUM_ARGS, BrowserLog, chromium_path, guarded_context, is_local, need_browser, save_screenshot
 
 DRAWN = f".{HOUSEHOLD}-result .jihua-explain, .{HOUSEHOLD}-result .jihua-error"  # the first result is on the page
 WAIT_MS = 120_000  # a slow machine: kernel start and the first run of the notebook
@@ -157,9 +150,26 @@ def app_log() -> BrowserLog:
 
 
 @pytest.fixture(scope="module")
-def app(server, browser, app_log):  # noqa: F811
+def app_browser() -> Iterator:
+    """This module's own headless Chromium, stopped when the module is done.
+
+    Not browser.py's session-scoped `browser`: a fixture imported into a test module is registered for
+    that module, so every module importing it starts its own "session" playwright driver, and a second
+    sync driver cannot start while the first runs. A module-scoped one is gone before test_slides.py
+    (later in the run) starts its own."""
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def app(server, app_browser, app_log):
     """One page with the app drawn (desktop size); the module's browser tests share it."""
-    context = guarded_context(browser, app_log)
+    context = guarded_context(app_browser, app_log)
     page = context.new_page()
     page.set_viewport_size(DESKTOP)
     page.goto(server.url)
@@ -591,3 +601,31 @@ def test_label_cells():
     assert out.endswith("<p>after</p>")
     thead = "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>"
     assert '<td data-label="a" class="jihua-short">1</td>' in label_cells(thead)
+
+
+def _descendants(widget) -> set[int]:
+    out = {id(widget)}
+    for child in getattr(widget, "children", ()):
+        out |= _descendants(child)
+    return out
+
+
+def test_trainee_app_keeps_every_input_and_labels_results():
+    """Without a browser: the rearranged forms still hold every input of both calculators (and no
+    parity grid is left), and a result reaches the page with its table cells labelled for phones."""
+    import ipywidgets as w
+
+    from jihua_kit.app_layout import TraineeApp
+
+    app = TraineeApp()
+    shown = _descendants(app.widget)
+    for calc in (app.household, app.audit):
+        missing = [key for key, widget in {**calc.inputs, **calc.reading_inputs}.items() if id(widget) not in shown]
+        assert missing == []
+    grids = [page for page in app.audit.tabs.children for c in page.children if isinstance(c, w.GridBox)]
+    assert grids == []
+    html = app.household.set_values(HOUSEHOLD_FORM)
+    assert html == app.household.output.value
+    assert f'data-label="金额" class="jihua-short">{money(HEALTH_RAISED)} 元/年</td>' in html
+    assert app.audit.set_values({key: value for _, key, value in AUDIT_FORM}) == app.audit.output.value
+    assert 'data-label="扣分"' in app.audit.output.value and f"= {AUDIT_POINTS}分" in app.audit.output.value
