@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from jihua_kit import sim_views
-from jihua_kit.cost_views import WAN, project_both, shown_value, wide
+from jihua_kit.cost_views import WAN, project_both, shown_value, wan_text, wide
 from jihua_kit.county import County, load_county
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
@@ -29,7 +29,8 @@ from jihua_kit.widgets_common import error_html, safe_html
 
 __all__ = [
     "COMPARE", "PROJECTION_END", "SAMPLE", "SCENARIOS", "SEED", "SLIDER_KEYS", "SliderSpec", "central_values",
-    "check_values", "check_year", "cost_frame", "cost_result_html", "slider_labels", "slider_specs", "years",
+    "check_values", "check_year", "cost_frame", "cost_result_html", "slider_labels", "slider_specs", "sweep_frame",
+    "years",
 ]  # fmt: skip
 
 # The assumptions the chapter 06 sliders move (keys of County.sweeps(); ranges come from the file).
@@ -158,6 +159,24 @@ def cost_frame(
     out.attrs.update(year=year, households=households, seed=seed, county_households=county.with_overrides(overrides)
                      .households, overrides=overrides)  # fmt: skip
     return out
+
+
+def sweep_frame(key: str, year: int | None = None, lang: str = "zh", households: int = SAMPLE, seed: int = SEED,
+                county: County | None = None) -> pd.DataFrame:  # fmt: skip
+    """The county total (万元) under both standards with one slider at its low, central and high value."""
+    county = county or load_county()
+    spec = next(s for s in slider_specs(county, lang) if s.key == key) if key in SLIDER_KEYS else None
+    if spec is None:
+        raise KitError("county.unknown_key", file=county.file, field=key, got=key)
+    rows = {}
+    for end in ("low", "central", "high"):
+        value = getattr(spec, end)
+        frame = cost_frame({key: value}, year, households, seed, county)
+        money = frame[frame["kind"] != "non_monetary"]
+        label = t("costv.at_value", lang, end=t(f"sim.col.{end}", lang), value=spec.shown(value))
+        rows[label] = [wan_text(money[f"{s}_cost_central"].sum()) for s in ("baseline", "raised")]
+    heads = [t("scenario.baseline", lang), t("scenario.raised", lang)]
+    return pd.DataFrame(rows, index=heads).T.rename_axis(t("costv.wan", lang), axis=1)
 
 
 # --- HTML ----------------------------------------------------------------------------------------

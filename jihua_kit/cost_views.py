@@ -21,7 +21,7 @@ from jihua_kit.textfmt import format_number
 
 __all__ = [
     "SCENARIOS", "WAN", "assumption_frame", "benefit_frame", "by_year", "facts_frame", "project_both",
-    "raise_summary", "shown_value", "tornado_frame", "wide", "year_frame",
+    "raise_summary", "shown_value", "tornado_frame", "wan_text", "wide", "year_frame",
 ]  # fmt: skip
 
 SCENARIOS = ("baseline", "raised")
@@ -39,6 +39,11 @@ def shown_value(value: float, unit: str) -> str:
 
 def _wan(x: float) -> float:
     return round(x / WAN, 1)
+
+
+def wan_text(x: float) -> str:
+    """Yuan as 万元 with a thousands separator and one decimal: 141845123 -> '14,184.5'."""
+    return f"{x / WAN:,.1f}"
 
 
 def project_both(
@@ -88,7 +93,7 @@ def benefit_frame(table: pd.DataFrame, year: int, top: int = 6, lang: str = "zh"
     names.append(t("sim.total", lang))
     data.append(list(rows[cols].sum()))
     heads = [t("scenario.baseline", lang), t("scenario.raised", lang), t("cost.col.diff", lang)]
-    frame = pd.DataFrame([[_wan(x) for x in r] for r in data], index=names, columns=heads)
+    frame = pd.DataFrame([[wan_text(x) for x in r] for r in data], index=names, columns=heads)
     return frame.rename_axis(t("costv.wan", lang), axis=1)
 
 
@@ -97,11 +102,11 @@ def year_frame(years: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     ends = years[["raised_cost_low", "raised_cost_high"]].to_numpy()
     out = pd.DataFrame(
         {
-            t("scenario.baseline", lang): [_wan(x) for x in years["baseline_cost_central"]],
-            t("scenario.raised", lang): [_wan(x) for x in years["raised_cost_central"]],
-            t("cost.col.diff", lang): [_wan(x) for x in years["diff"]],
+            t("scenario.baseline", lang): [wan_text(x) for x in years["baseline_cost_central"]],
+            t("scenario.raised", lang): [wan_text(x) for x in years["raised_cost_central"]],
+            t("cost.col.diff", lang): [wan_text(x) for x in years["diff"]],
             t("cost.col.range", lang, scenario=t("scenario.raised", lang)): [
-                f"{_wan(lo):,.1f}–{_wan(hi):,.1f}" for lo, hi in ends
+                f"{wan_text(lo)}–{wan_text(hi)}" for lo, hi in ends
             ],
         },
         index=[str(y) for y in years["year"]],
@@ -116,9 +121,9 @@ def tornado_frame(tor: pd.DataFrame, top: int = 8, lang: str = "zh") -> pd.DataF
         {
             t("costv.range", lang): [f"{shown_value(lo, u)}–{shown_value(hi, u)}" for lo, hi, u in
                                      rows[["low", "high", "unit"]].to_numpy()],
-            t("costv.at_low", lang): [_wan(x) for x in rows["total_low"]],
-            t("costv.at_high", lang): [_wan(x) for x in rows["total_high"]],
-            t("costv.swing", lang): [_wan(x) for x in rows["swing"]],
+            t("costv.at_low", lang): [wan_text(x) for x in rows["total_low"]],
+            t("costv.at_high", lang): [wan_text(x) for x in rows["total_high"]],
+            t("costv.swing", lang): [wan_text(x) for x in rows["swing"]],
         },
         index=list(rows["name"]),
     ).rename_axis(t("costv.wan", lang), axis=1)  # fmt: skip

@@ -80,7 +80,7 @@ class Feedback:
         if self.status != "unanswered":
             items = "".join(f"<li>{escape(e)}</li>" for e in self.evidence)
             note = escape(t("quiz.evidence", self.lang, heading=self.heading))
-            body += (f"{escape(self.why)}<p style='margin:0.3em 0 0'><small>{note}</small></p>"
+            body += (f"{escape(self.why)}<p style='margin:0.3em 0 0;font-size:0.85em;color:#555'>{note}</p>"
                      f"<ul style='margin:0.2em 0'>{items}</ul>")  # fmt: skip
         return (
             f"<div class='jihua-quiz-feedback' style='border-left:4px solid {color};padding:0.3em 0.8em'>{body}</div>"
@@ -176,6 +176,20 @@ class Quiz:
             right += fb.ok is True
         return right, answered
 
+    def report(self, answers: Mapping[int, Any]) -> str:
+        """Every answered question's feedback (or its error message), then the score: for answers
+        written in a notebook cell instead of the widget."""
+        out = []
+        for number, given in sorted(answers.items()):
+            try:
+                fb = self.check(number, given)
+            except KitError as err:
+                out.append(err.message(self.lang))
+                continue
+            if fb.ok is not None:
+                out.append(fb.to_text())
+        return "\n".join(out + [self.score_text(answers)])
+
     def score_text(self, answers: Mapping[int, Any]) -> str:
         right, answered = self.score(answers)
         return t("quiz.score", self.lang, right=right, answered=answered, total=len(self))
@@ -188,7 +202,7 @@ class Quiz:
         choices = [f"{letter}. {c.text(self.lang)}" for letter, c in zip(q.letters, q.choices, strict=True)]
         text = "\n".join([f"{head}（{kind}）", q.prompt[self.lang], *[f"   {c}" for c in choices]])
         items = "".join(f"<li style='list-style:none'>{escape(c)}</li>" for c in choices)
-        html = (f"<div class='jihua-quiz-question'><p><small>{escape(head)}（{escape(kind)}）</small></p>"
+        html = (f"<div class='jihua-quiz-question'><h3>{escape(head)}（{escape(kind)}）</h3>"
                 f"<p><b>{escape(q.prompt[self.lang])}</b></p><ul>{items}</ul></div>")  # fmt: skip
         return Shown(text, html)
 
@@ -200,7 +214,8 @@ class Quiz:
         text = "\n".join([head, q.why[self.lang], evidence, *[f"    · {e}" for e in sol.evidence]])
         items = "".join(f"<li>{escape(e)}</li>" for e in sol.evidence)
         html = (f"<div class='jihua-quiz-answer'><p><b>{escape(head)}</b></p><p>{escape(q.why[self.lang])}</p>"
-                f"<p><small>{escape(evidence)}</small></p><ul style='font-size:0.8em'>{items}</ul></div>")  # fmt: skip
+                f"<p style='font-size:0.85em;color:#555'>{escape(evidence)}</p>"
+                f"<ul style='font-size:0.8em'>{items}</ul></div>")  # fmt: skip
         return Shown(text, html)
 
 
