@@ -31,6 +31,7 @@ from jihua_kit.audit_table import (
 )
 from jihua_kit.errors import KitError
 from jihua_kit.params import Params, default_params
+from jihua_kit.yamlio import load_yaml
 
 __all__ = [
     "POLICY_ALIASES", "birth_column", "empty_table", "layout", "load_audit", "partition_table",
@@ -178,7 +179,7 @@ def _read(path: Path) -> Any:
         raise KitError("audit.unsupported_file", file=path.name, got=suffix or path.name)
     try:
         text = path.read_text(encoding="utf-8-sig")
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+        return json.loads(text) if suffix == ".json" else load_yaml(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise KitError("audit.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
 

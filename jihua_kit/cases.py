@@ -20,6 +20,7 @@ import yaml
 from jihua_kit.errors import KitError
 from jihua_kit.households import COLUMNS, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS, check_columns, validate_table
 from jihua_kit.paths import data_dir
+from jihua_kit.yamlio import load_yaml
 
 __all__ = [
     "COLUMNS", "EMPTY", "case_from_row", "case_path", "case_to_record", "example_cases",
@@ -183,15 +184,12 @@ def read_case_file(path: str | Path) -> dict[str, Any]:
         raise KitError("case.file_missing", file=str(path))
     try:
         text = path.read_text(encoding="utf-8")
-        raw = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_LOADER)
+        raw = json.loads(text) if path.suffix == ".json" else load_yaml(text)
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         raise KitError("case.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
     if isinstance(raw, dict):
         raw.setdefault("id", path.stem)
     return raw
-
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_case(path_or_dict: str | Path | dict[str, Any]) -> pd.DataFrame:

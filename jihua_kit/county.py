@@ -35,11 +35,11 @@ from jihua_kit.county_schema import (
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import catalog, t
 from jihua_kit.paths import data_dir
+from jihua_kit.yamlio import load_yaml
 
 __all__ = ["HOUSEHOLD_TYPES", "METHODS", "REQUIRED_DISTRIBUTIONS", "County", "Distribution", "Figure", "Sweep",
            "load_county", "parse_county"]  # fmt: skip
 DEFAULT_COUNTY = "nayong.yaml"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when built with libyaml
 _META_FIELDS = ("id", "name_zh", "name_en", "reference_year", "note_zh", "note_en")
 
 
@@ -197,7 +197,7 @@ def load_county(path: Path | str | None = None) -> County:
     """Load and validate a county file (default: `data/county/nayong.yaml`)."""
     path = county_path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KitError("county.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
     return parse_county(raw, path.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from jihua_kit.yamlio import load_yaml
 
 LANGS = ("zh", "en")
 _MESSAGES = Path(__file__).resolve().parent / "messages"
@@ -21,7 +21,7 @@ def catalog() -> dict[str, dict[str, str]]:
     """All messages, merged from the message files; duplicate keys are an error."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(_MESSAGES.glob("*.yaml")):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = load_yaml(path.read_text(encoding="utf-8")) or {}
         for key, texts in entries.items():
             if key in merged:
                 raise RuntimeError(f"message key {key!r} defined twice ({path.name})")

@@ -20,6 +20,7 @@ import yaml
 from jihua_kit.errors import KitError
 from jihua_kit.paths import data_dir
 from jihua_kit.schema import Parameter, Reading, Value, parse_parameters, parse_readings
+from jihua_kit.yamlio import load_yaml
 
 SCENARIOS = ("baseline", "raised")
 DEFAULT_SCENARIO = "raised"
@@ -164,7 +165,7 @@ class Params:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KitError("param.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
 

@@ -23,6 +23,7 @@ from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
 from jihua_kit.paths import data_dir
+from jihua_kit.yamlio import load_yaml
 
 __all__ = ["Item", "Level", "Programmes", "county_frame", "load_programmes", "programme_diagram", "programme_frame"]
 
@@ -96,7 +97,7 @@ def load_programmes(path: str | Path | None = None) -> Programmes:
     """Read and check the hierarchy: the four levels in order, every benefit an E-* rule, none twice."""
     path = Path(path) if path else data_dir() / FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KitError("prog.unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
     where = {"file": path.name}

@@ -24,6 +24,7 @@ from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
 from jihua_kit.paths import data_dir
 from jihua_kit.textfmt import format_number
+from jihua_kit.yamlio import load_yaml
 
 __all__ = ["Question", "SelfCheck", "load_selfcheck"]
 
@@ -151,7 +152,7 @@ def load_selfcheck(name: str, lang: str = "zh", folder: Path | None = None) -> S
     """The questions of `data/selfcheck/<name>.yaml` (e.g. '01_background'), checked."""
     path = (folder or data_dir() / "selfcheck") / f"{name}.yaml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KitError("check.unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
     if not isinstance(raw, list) or not raw:

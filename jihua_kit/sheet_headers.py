@@ -22,6 +22,7 @@ from jihua_kit.errors import KitError
 from jihua_kit.households import SLOTS
 from jihua_kit.params import Params
 from jihua_kit.paths import data_dir
+from jihua_kit.yamlio import load_yaml
 
 HEADERS_FILE = Path("sheets") / "headers.yaml"
 _FOLD_DROP = re.compile(r"[\s_\-·、:：]+")
@@ -56,7 +57,7 @@ def fold(text: Any) -> str:
 @lru_cache(maxsize=4)
 def _load(path: Path, _mtime: int) -> dict[str, Any]:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KitError("param.file_unreadable", file=str(path), detail=str(exc).splitlines()[0]) from exc
 

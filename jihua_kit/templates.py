@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from jihua_kit.audit_table import layout
 from jihua_kit.county import load_county
@@ -22,6 +21,7 @@ from jihua_kit.paths import data_dir
 from jihua_kit.population import layout as village_layout
 from jihua_kit.sheet_headers import Spec, audit_specs, offered_words, roster_specs
 from jihua_kit.xlsx_write import HEADER, TEXT, TITLE, WRAP, Sheet, Workbook, col_letter
+from jihua_kit.yamlio import load_yaml
 
 ROSTER_ROWS = 50_000  # rows of the roster that carry validation and the text format for ID numbers
 EXTRA_AUDIT_ROWS = 200  # validated rows below the listed villages (for units added by hand)
@@ -41,7 +41,7 @@ def villages() -> pd.DataFrame:
 
 def _instructions(book: Workbook, kind: str, rows: list[list[str]]) -> None:
     sheet = book.add(t("sheets.sheet.instructions"))
-    paragraphs = yaml.safe_load((data_dir() / "sheets" / "instructions.yaml").read_text(encoding="utf-8"))[kind]
+    paragraphs = load_yaml((data_dir() / "sheets" / "instructions.yaml").read_text(encoding="utf-8"))[kind]
     for par in paragraphs:
         sheet.rows([[par["zh"]], [par["en"]], [""]], WRAP)
     sheet.rows([t("sheets.tpl.col_header").split("|")], HEADER)
