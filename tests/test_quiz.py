@@ -286,3 +286,19 @@ def test_widget_checks_in_place_and_keeps_the_score():
     assert app.number_input.value == "13" and "√ 正确" in app.feedback.value  # the earlier answer is kept
     assert "还没有作答" in QuizApp(app.quiz).check()  # nothing chosen yet
     assert app._repr_mimebundle_()["text/plain"] == "（测验：在 JupyterLab 或 Voilà 中运行本单元格后可以作答）"
+
+
+def test_report_checks_answers_written_in_a_cell(quiz):
+    text = quiz.report({1: quiz.right_answer(1), 2: _wrong(quiz, 2), 3: "很多", 4: None})
+    assert text.startswith("第1题：√ 正确") and "第2题：× 不对" in text
+    assert "第3题要填一个数字" in text and "第4题" not in text
+    assert text.endswith(f"得分：1 / {len(quiz)}（已作答 2 题）")
+
+
+def test_widget_takes_several_answers_at_once():
+    pytest.importorskip("ipywidgets")
+    from jihua_kit.quiz_widget import QuizApp
+
+    app = QuizApp()
+    answers = {n: app.quiz.right_answer(n) for n in (1, 2, 3)}
+    assert "得分：3 /" in app.load_answers(answers) and app.number == 3
