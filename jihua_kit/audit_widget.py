@@ -36,7 +36,14 @@ from jihua_kit.audit_form import (
 )
 from jihua_kit.audit_table import POLICIES, layout
 from jihua_kit.i18n import t
-from jihua_kit.widgets_common import WidgetApp, build_form, form_values, labelled, set_form_values
+from jihua_kit.widgets_common import (
+    WidgetApp,
+    build_form,
+    form_values,
+    internal_error_html,
+    labelled,
+    set_form_values,
+)
 
 __all__ = ["AssessmentApp", "AuditCalculator", "CalendarPlanner", "TargetsChecker"]
 
@@ -46,10 +53,6 @@ _CELL = w.Layout(width="4.6em")
 
 def _note(text: str) -> w.HTML:
     return w.HTML(f"<small>{escape(text)}</small>")
-
-
-def _internal_error(exc: Exception, lang: str) -> str:
-    return f"<div class='jihua-error'>{escape(t('widget.error.internal', lang, kind=type(exc).__name__))}</div>"
 
 
 class _Live(WidgetApp):
@@ -72,7 +75,7 @@ class _Live(WidgetApp):
         try:
             html = self._render()
         except Exception as exc:  # a bug, not bad input: say so in place instead of a traceback
-            html = _internal_error(exc, self.lang)
+            html = internal_error_html(exc, self.lang)
         self.output.value = html
         return html
 

@@ -30,7 +30,7 @@ from jihua_kit.cost_form import (
 from jihua_kit.county import County, load_county
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
-from jihua_kit.widgets_common import WidgetApp, error_html, labelled
+from jihua_kit.widgets_common import WidgetApp, error_html, internal_error_html, labelled
 
 __all__ = ["CostCalculator"]
 
@@ -117,8 +117,7 @@ class CostCalculator(WidgetApp):
             html = cost_result_html(self.values(), self.scenario.value, self.year.value, self.lang,
                                     self.households, self.seed, self.county)  # fmt: skip
         except Exception as exc:  # a bug, not bad input: say so in place instead of a traceback
-            text = t("widget.error.internal", self.lang, kind=type(exc).__name__)
-            html = f"<div class='jihua-error'>{escape(text)}</div>"
+            html = internal_error_html(exc, self.lang)
         self.output.value = html
         return html
 

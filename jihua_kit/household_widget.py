@@ -27,7 +27,7 @@ from jihua_kit.household_form import (
 )
 from jihua_kit.households import SLOTS
 from jihua_kit.i18n import t
-from jihua_kit.widgets_common import WidgetApp, build_form, form_values, set_form_values
+from jihua_kit.widgets_common import WidgetApp, build_form, form_values, internal_error_html, set_form_values
 
 __all__ = ["HouseholdCalculator"]
 
@@ -170,8 +170,7 @@ class HouseholdCalculator(WidgetApp):
         try:
             html = household_result_html(self.values(), self.scenario.value, self.readings(), self.lang)
         except Exception as exc:  # a bug, not bad input: say so in place instead of a traceback
-            text = t("widget.error.internal", self.lang, kind=type(exc).__name__)
-            html = f"<div class='jihua-error'>{escape(text)}</div>"
+            html = internal_error_html(exc, self.lang)
         self.output.value = html
         return html
 

@@ -88,6 +88,11 @@ def safe_html(
         return error_html(err, lang, labels)
 
 
+def internal_error_html(exc: Exception, lang: str = "zh") -> str:
+    """A program error (not bad input) shown in place instead of a traceback."""
+    return f"<div class='jihua-error'>{escape(t('widget.error.internal', lang, kind=type(exc).__name__))}</div>"
+
+
 # --- ipywidgets (imported here only) ------------------------------------------------------------
 
 LABEL_WIDTH = "11em"
