@@ -13,37 +13,21 @@ exits 0, so `make handouts` is skipped with a clear message rather than failing.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
+from jihua_kit.chromium import LAUNCH_ARGS, chromium_path
+
 BUILD = Path(__file__).resolve().parent / "build"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 _PDF_READY = """() => new Promise(done => {
   if (document.querySelector('.reveal .pdf-page')) return done(true);
   Reveal.on('pdf-ready', () => done(true));
 })"""
 
 
-def chromium() -> str | None:
-    """Path of an installed Chromium, or None."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def skip_reason() -> str | None:
     """Why handouts cannot be printed here (zh / en), or None."""
-    if chromium() is None:
+    if chromium_path() is None:
         return (
             "跳过讲义 PDF：本机没有安装 Chromium（apt-get install -y --no-install-recommends chromium）。\n"
             "Skipping handouts: Chromium is not installed (apt-get install -y --no-install-recommends chromium)."
@@ -70,7 +54,7 @@ def print_decks(build: Path = BUILD, browser=None) -> list[Path]:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
-            own = pw.chromium.launch(executable_path=chromium(), args=ARGS)
+            own = pw.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
             try:
                 return print_decks(build, own)
             finally:

@@ -34,28 +34,13 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from jihua_kit.chromium import LAUNCH_ARGS, chromium_path
+
+CHROMIUM_ARGS = LAUNCH_ARGS
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored
 VIEWPORT = {"width": 1280, "height": 720}
-
-
-def chromium_path() -> str | None:
-    """The Chromium executable, or None when it is not installed."""
-    for candidate in CHROMIUM_CANDIDATES:
-        found = shutil.which(candidate)
-        if found:
-            return found
-    return None
 
 
 def need_browser() -> str:
