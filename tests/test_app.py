@@ -461,6 +461,7 @@ def test_household_equals_cli(fresh, capsys, tmp_path, case, scenario):
         assert amounts(totals[label]) == (amount["min"], amount["max"]), label
     exam = [v for k, v in totals.items() if k not in expected]
     assert [amounts(v)[0] for v in exam] == ([cli["exam_points"]] if cli["exam_points"] else [])
+    snap(fresh, f"app-cli-{case}-{scenario}")
     lines = {rule: amounts(text) for rule, text in household_lines(fresh).items()}
     assert lines == {
         i["id"]: (i["points"], i["points"]) if i["kind"] == "non_monetary" else (i["min"], i["max"])
@@ -486,6 +487,7 @@ def test_audit_equals_cli(fresh, capsys, example):
     assert audit_total(fresh) == cli["total_points"]
     flags = audit_flags(fresh)
     assert flags == {t(f"assess.flag.{name}"): raised for name, raised in cli["flags"].items()}
+    snap(fresh, f"app-cli-{unit}")
 
 
 @pytest.mark.slow
@@ -500,6 +502,7 @@ def test_reset_button(fresh):
     assert amounts(household_totals(fresh)["每年合计"]) == (0, 0)  # a blank household (type 其他) gets nothing
     tab(fresh, t("widget.tab.children"))
     assert field(fresh, HOUSEHOLD, "children").locator("select").input_value() == _LABELS["children"][0]
+    snap(fresh, "app-reset")
 
 
 @pytest.mark.slow
