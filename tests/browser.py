@@ -6,9 +6,7 @@ aborted and recorded, so a page that reaches for the internet fails fast and the
 what it wanted. Without Chromium (or playwright) the tests skip with a reason, unless the
 environment variable CI is set: then they fail.
 
-Use in a test module (import the fixtures you need; pytest finds them by name):
-
-    from .browser import browser, browser_context, browser_log, page, playwright_session, screenshot  # noqa: F401
+The fixtures are registered once in tests/conftest.py; a test asks for them by name:
 
     def test_deck(page, browser_log, screenshot):
         page.goto(deck.as_uri())

@@ -9,6 +9,19 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# Browser fixtures are registered here, once for the whole run: a session-scoped fixture imported
+# into several test modules would start one Playwright driver per module, and a second sync
+# driver cannot start while the first runs.
+from .browser import (  # noqa: F401  (fixtures, found by name)
+    browser,
+    browser_context,
+    browser_log,
+    browser_without_cjk_fonts,
+    page,
+    playwright_session,
+    screenshot,
+)
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("JIHUA_SHARED", REPO.parent / "shared"))
 

@@ -38,7 +38,7 @@ try:
 except ImportError:  # the browser tests then skip (fail under CI) through need_browser()
     expect = None
 
-from .browser import CHROMIUM_ARGS, BrowserLog, chromium_path, guarded_context, is_local, need_browser, save_screenshot
+from .browser import BrowserLog, guarded_context, is_local, need_browser, save_screenshot
 
 DRAWN = f".{HOUSEHOLD}-result .jihua-explain, .{HOUSEHOLD}-result .jihua-error"  # the first result is on the page
 WAIT_MS = 120_000  # a slow machine: kernel start and the first run of the notebook
@@ -150,20 +150,10 @@ def app_log() -> BrowserLog:
 
 
 @pytest.fixture(scope="module")
-def app_browser() -> Iterator:
-    """This module's own headless Chromium, stopped when the module is done.
-
-    Not browser.py's session-scoped `browser`: a fixture imported into a test module is registered for
-    that module, so every module importing it starts its own "session" playwright driver, and a second
-    sync driver cannot start while the first runs. A module-scoped one is gone before test_slides.py
-    (later in the run) starts its own."""
+def app_browser(browser):
+    """The run's shared headless Chromium (tests/conftest.py), after checking one is available."""
     need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return browser
 
 
 @pytest.fixture(scope="module")

@@ -21,17 +21,7 @@ from jihua_kit.i18n import t
 from jihua_kit.slide_assets import NODE_MODULES, external_refs
 from jihua_kit.slides import build_deck, build_decks, prepare
 
-from .browser import (  # noqa: F401  (fixtures, found by name)
-    browser,
-    browser_context,
-    browser_log,
-    browser_without_cjk_fonts,
-    guarded_context,
-    page,
-    playwright_session,
-    save_screenshot,
-    screenshot,
-)
+from .browser import guarded_context, save_screenshot
 from .conftest import REPO
 
 pytestmark = pytest.mark.slow
