@@ -63,14 +63,14 @@ def deck(tmp_path_factory) -> Path:
     return build_deck(GUIDE, tmp_path_factory.mktemp("decks"))
 
 
-def _open(page, deck_path: Path, fragment: str = "") -> None:  # noqa: F811
+def _open(page, deck_path: Path, fragment: str = "") -> None:
     page.goto(deck_path.as_uri() + fragment)
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     page.evaluate("document.fonts.ready.then(() => true)")
     page.evaluate("Reveal.configure({transition: 'none'})")
 
 
-def _font_of(page, selector: str) -> list[dict]:  # noqa: F811
+def _font_of(page, selector: str) -> list[dict]:
     """The fonts Chromium really used to draw the first node matching `selector`."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")
@@ -225,7 +225,7 @@ def test_index_links_every_deck(tmp_path):
 # --- what a person sees: headless Chromium, offline --------------------------------------------
 
 
-def test_deck_opens_offline_with_title_chart_and_chinese_font(deck, page, browser_log, screenshot):  # noqa: F811
+def test_deck_opens_offline_with_title_chart_and_chinese_font(deck, page, browser_log, screenshot):
     _open(page, deck)
     title = page.locator(".reveal .slides section.present h1")
     assert title.is_visible() and _meta(GUIDE)["title"] in title.inner_text()
@@ -252,7 +252,7 @@ def test_deck_opens_offline_with_title_chart_and_chinese_font(deck, page, browse
     assert shot.stat().st_size > 10_000
 
 
-def test_deck_renders_chinese_on_a_machine_without_cjk_fonts(deck, tmp_path, browser_without_cjk_fonts, browser_log):  # noqa: F811
+def test_deck_renders_chinese_on_a_machine_without_cjk_fonts(deck, tmp_path, browser_without_cjk_fonts, browser_log):
     context = guarded_context(browser_without_cjk_fonts, browser_log)
     try:
         page = context.new_page()
@@ -271,7 +271,7 @@ def test_deck_renders_chinese_on_a_machine_without_cjk_fonts(deck, tmp_path, bro
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_deck_fits_its_slides_and_runs_clean(nb_path, tmp_path, page, browser_log):  # noqa: F811
+def test_every_deck_fits_its_slides_and_runs_clean(nb_path, tmp_path, page, browser_log):
     need_reveal()
     built = build_deck(nb_path, tmp_path)
     _open(page, built)
@@ -289,7 +289,7 @@ def test_every_deck_fits_its_slides_and_runs_clean(nb_path, tmp_path, page, brow
     assert browser_log.blocked == [] and browser_log.errors == []
 
 
-def test_speaker_view_shows_notes_in_the_shipped_font(deck, page, browser_log, screenshot):  # noqa: F811
+def test_speaker_view_shows_notes_in_the_shipped_font(deck, page, browser_log, screenshot):
     _open(page, deck)
     h, v = page.evaluate(
         "(() => { const i = Reveal.getIndices(document.querySelector('aside.notes').closest('section'));"
@@ -310,7 +310,7 @@ def test_speaker_view_shows_notes_in_the_shipped_font(deck, page, browser_log, s
     assert browser_log.blocked == [] and browser_log.errors == []
 
 
-def test_browser_guard_blocks_and_records_web_requests(tmp_path, page, browser_log):  # noqa: F811
+def test_browser_guard_blocks_and_records_web_requests(tmp_path, page, browser_log):
     html = tmp_path / "leaky.html"
     html.write_text('<html><body><img src="https://example.com/x.png"><p>本地</p></body></html>', encoding="utf-8")
     page.goto(html.as_uri())
@@ -318,7 +318,7 @@ def test_browser_guard_blocks_and_records_web_requests(tmp_path, page, browser_l
     assert browser_log.blocked == ["https://example.com/x.png"]
 
 
-def test_rebuild_after_editing_a_notebook_shows_the_edit(tmp_path, page, browser_log):  # noqa: F811
+def test_rebuild_after_editing_a_notebook_shows_the_edit(tmp_path, page, browser_log):
     need_reveal()
     copy = tmp_path / "nb" / GUIDE.name
     copy.parent.mkdir()
@@ -347,7 +347,7 @@ def _handouts_module():
     return module
 
 
-def test_handout_pdf_has_one_16_by_9_page_per_slide(deck, browser, page):  # noqa: F811
+def test_handout_pdf_has_one_16_by_9_page_per_slide(deck, browser, page):
     handouts = _handouts_module()
     assert handouts.skip_reason() is None
     _open(page, deck)
