@@ -57,10 +57,11 @@ $(REVEAL): slides/package.json slides/package-lock.json
 handouts: slides
 	$(PY) slides/handouts.py
 
-## make bench: time and memory of the county cost simulation on this machine (prints; no pass/fail)
+## make bench: time and memory of the simulation, the spreadsheets and the chapters on this machine (prints; no pass/fail)
 bench: $(STAMP)
 	$(PY) bench/simulation.py
 	$(PY) bench/bench_sheets.py
+	$(PY) bench/notebooks.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
