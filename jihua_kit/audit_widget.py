@@ -40,7 +40,6 @@ from jihua_kit.widgets_common import (
     WidgetApp,
     build_form,
     form_values,
-    internal_error_html,
     labelled,
     set_form_values,
 )
@@ -58,34 +57,16 @@ def _note(text: str) -> w.HTML:
 class _Live(WidgetApp):
     """Recompute on every input change, except while several inputs are set together."""
 
-    lang: str
     inputs: dict[str, Any]
     output: w.HTML
-    _hold = False
-
-    def _render(self) -> str:  # the plain function's HTML for the current inputs
-        raise NotImplementedError
 
     def values(self) -> dict[str, Any]:
         """The current form values, by key."""
         return form_values(self.inputs)
 
-    def update(self) -> str:
-        """Recompute from the inputs and show the result; returns the HTML shown."""
-        try:
-            html = self._render()
-        except Exception as exc:  # a bug, not bad input: say so in place instead of a traceback
-            html = internal_error_html(exc, self.lang)
-        self.output.value = html
-        return html
-
     def _watch(self, widgets: Iterable[Any]) -> None:
         for widget in widgets:
             widget.observe(self._changed, names="value")
-
-    def _changed(self, _change: Any) -> None:
-        if not self._hold:
-            self.update()
 
     def _set(self, setter: Callable[[], None]) -> str:
         """Run `setter` without recomputing at each input, then compute once."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape
-from typing import Any
 
 import ipywidgets as w
 
@@ -30,7 +29,7 @@ from jihua_kit.cost_form import (
 from jihua_kit.county import County, load_county
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
-from jihua_kit.widgets_common import WidgetApp, error_html, internal_error_html, labelled
+from jihua_kit.widgets_common import WidgetApp, error_html, labelled
 
 __all__ = ["CostCalculator"]
 
@@ -111,16 +110,6 @@ class CostCalculator(WidgetApp):
         """Every slider back to the county file's central value."""
         return self.set_values({s.key: s.central for s in self.specs})
 
-    def update(self) -> str:
-        """Recompute from the sliders and show the result; returns the HTML shown."""
-        try:
-            html = cost_result_html(self.values(), self.scenario.value, self.year.value, self.lang,
-                                    self.households, self.seed, self.county)  # fmt: skip
-        except Exception as exc:  # a bug, not bad input: say so in place instead of a traceback
-            html = internal_error_html(exc, self.lang)
-        self.output.value = html
-        return html
-
-    def _changed(self, _change: Any) -> None:
-        if not self._hold:
-            self.update()
+    def _render(self) -> str:
+        return cost_result_html(self.values(), self.scenario.value, self.year.value, self.lang,
+                                self.households, self.seed, self.county)  # fmt: skip

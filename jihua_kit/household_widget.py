@@ -27,7 +27,7 @@ from jihua_kit.household_form import (
 )
 from jihua_kit.households import SLOTS
 from jihua_kit.i18n import t
-from jihua_kit.widgets_common import WidgetApp, build_form, form_values, internal_error_html, set_form_values
+from jihua_kit.widgets_common import WidgetApp, build_form, form_values, set_form_values
 
 __all__ = ["HouseholdCalculator"]
 
@@ -164,21 +164,11 @@ class HouseholdCalculator(WidgetApp):
         self._hold = False
         return self._apply(self.initial, {}, self.initial_scenario)
 
-    def update(self) -> str:
-        """Recompute from the inputs and show the result; returns the HTML shown."""
+    def _render(self) -> str:
         self._show_children()
-        try:
-            html = household_result_html(self.values(), self.scenario.value, self.readings(), self.lang)
-        except Exception as exc:  # a bug, not bad input: say so in place instead of a traceback
-            html = internal_error_html(exc, self.lang)
-        self.output.value = html
-        return html
+        return household_result_html(self.values(), self.scenario.value, self.readings(), self.lang)
 
     # --- callbacks -------------------------------------------------------------------------------
-
-    def _changed(self, _change: Any) -> None:
-        if not self._hold:
-            self.update()
 
     def _load_example(self, change: Any) -> None:
         if change["new"] and not self._hold:

@@ -152,10 +152,33 @@ def reset_form(inputs: Mapping[str, Any], fields: Iterable[Field]) -> None:
 
 class WidgetApp:
     """Base of a calculator: `.widget` is what to display; in a notebook the calculator shows the
-    widget, with a fixed plain-text stand-in (no model id) for stored outputs and slides."""
+    widget, with a fixed plain-text stand-in (no model id) for stored outputs and slides.
+
+    A subclass gives `_render()` (the plain function's HTML for the current inputs) and an
+    `.output` HTML widget; `update()` recomputes and shows it, and input changes call `_changed`,
+    which waits while `_hold` is set (several inputs being set together)."""
 
     widget: Any
+    output: Any
+    lang: str = "zh"
     plain_key = "widget.plain"
+    _hold = False
+
+    def _render(self) -> str:
+        raise NotImplementedError
+
+    def update(self) -> str:
+        """Recompute from the inputs and show the result; returns the HTML shown."""
+        try:
+            html = self._render()
+        except Exception as exc:  # a bug, not bad input: say so in place instead of a traceback
+            html = internal_error_html(exc, self.lang)
+        self.output.value = html
+        return html
+
+    def _changed(self, _change: Any) -> None:
+        if not self._hold:
+            self.update()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
