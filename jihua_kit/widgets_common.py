@@ -68,12 +68,15 @@ def field_labels(fields: Iterable[Field], lang: str = "zh", prefix: Mapping[str,
 
 def error_html(err: KitError, lang: str = "zh", labels: Mapping[str, str] | None = None) -> str:
     """The error as the trainee sees it: the kit's message, and the form input it concerns."""
-    where = ""
+    where, message = "", err.message(lang)
     if err.field and labels and err.field in labels:
-        where = f"<p>{escape(t('widget.error.input', lang, label=labels[err.field]))}</p>"
+        # The trainee knows the form's label, not the case-file key: name the input, not 'mother.age'.
+        label = labels[err.field]
+        message = f"{label}{'：' if lang == 'zh' else ': '}{t(err.key, lang, **err.info)}"
+        where = f"<p>{escape(t('widget.error.input', lang, label=label))}</p>"
     return (
         "<div class='jihua-error' style='border-left:4px solid #c0392b;padding:0.4em 0.8em;background:#fdf0ef'>"
-        f"<b>{escape(t('widget.error.title', lang))}</b><p>{escape(err.message(lang))}</p>{where}"
+        f"<b>{escape(t('widget.error.title', lang))}</b><p>{escape(message)}</p>{where}"
         f"<p><small>{escape(t('widget.error.hint', lang))}</small></p></div>"
     )
 
