@@ -33,6 +33,8 @@ REQUIRED_FIGURES = (
     "adoption_sterilization_share", "onechild_certified_share", "twodaughter_registered_share",
     "college_admission_rate", "graduate_exam_rate", "couple_death_rate_under60", "couple_death_rate_60plus",
     "husband_share_of_deaths", "child_death_rate", "child_disability_rate", "adult_disability_rate", "uptake",
+    "fertile_age_min", "fertile_age_max", "adoption_age_max", "newlywed_age_max", "college_entry_age",
+    "graduate_exam_age", "father_age_min",
 )  # fmt: skip
 HOUSEHOLD_TYPES = ("one_child", "two_daughter", "other")
 METHODS = ("sterilization", "long_term", "none")

@@ -24,6 +24,7 @@ from jihua_kit.population import (
     Households,
     Layout,
     draw_stock,
+    minor_age,
     pick,
 )  # fmt: skip
 
@@ -62,9 +63,9 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
     cols = np.arange(n)
     mother, alive = h.p_age[0], h.p_alive
     couple = alive[0] & alive[1]
-    fertile = alive[0] & (mother >= 20) & (mother <= 39)
+    fertile = alive[0] & (mother >= v("fertile_age_min")) & (mother <= v("fertile_age_max"))
     if first_year:
-        pool = (h.htype == OTHER) & couple & (mother <= 29)
+        pool = (h.htype == OTHER) & couple & (mother <= v("newlywed_age_max"))
         wed = pool & (u[_E["marry"]] < _per_pool(v("marriage_rate"), county, n, pool))
         h.c_present[:, wed] = False
         h.c_alive[:, wed] = False
@@ -103,17 +104,18 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
         years += u[_E["postpone_years"], postpone] < stay**k
     h.ev_postpone_years[postpone] = years
     # Long-term contraception adopted this year.
-    adopt = (h.method == NO_METHOD) & alive[0] & (mother >= 20) & (mother <= 44) & h.c_present.any(axis=0)
+    adopt = (h.method == NO_METHOD) & alive[0] & (mother >= v("fertile_age_min")) & (mother <= v("adoption_age_max"))
+    adopt &= h.c_present.any(axis=0)
     adopt &= u[_E["adopt"]] < v("long_term_adoption_rate")
     h.method[adopt] = np.where(u[_E["sterilize"], adopt] < v("adoption_sterilization_share"), STERILIZATION, LONG_TERM)
     h.ev_long_term_adopted |= adopt
     # College admissions (a child aged 18) and graduates sitting a county exam (aged 22).
     live = h.c_present & h.c_alive
-    has, k = _first_slot(live & (h.c_age == 18))
+    has, k = _first_slot(live & (h.c_age == v("college_entry_age")))
     admitted = has & (u[_E["college"]] < v("college_admission_rate"))
     h.ev_college_child[admitted] = k[admitted] + 1
     h.ev_college_tier[admitted] = pick(county.shares("college_tiers"), u[_E["tier"], admitted]) + 1
-    has, k = _first_slot(live & (h.c_age == 22))
+    has, k = _first_slot(live & (h.c_age == v("graduate_exam_age")))
     grad = has & (u[_E["graduate"]] < v("graduate_exam_rate"))
     h.ev_graduate_child[grad] = k[grad] + 1
     # Deaths: one spouse of a couple, or a widowed survivor; at most one child per household.
@@ -147,7 +149,7 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
 def advance(h: Households, county: County, lay: Layout, seed: int, index: int, year: int) -> Households:
     """The chunk one year later: everyone a year older, households with nobody left to pay leave,
     the year's events drawn, and the year's newlyweds added as new households."""
-    minor_next_year = (h.c_present & h.c_alive & (h.c_age + 1 < 18)).any(axis=0)
+    minor_next_year = (h.c_present & h.c_alive & (h.c_age + 1 < minor_age())).any(axis=0)
     h = h.take(h.p_alive.any(axis=0) | minor_next_year)  # a copy: the caller's chunk is left as it was
     h.clear_events()
     h.p_age += 1

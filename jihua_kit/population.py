@@ -22,6 +22,7 @@ import pandas as pd
 from jihua_kit.county import REQUIRED_DISTRIBUTIONS, County
 from jihua_kit.errors import KitError
 from jihua_kit.household_arrays import SLOTS, Households
+from jihua_kit.params import load_parameters
 
 CHUNK_SIZE = 131_072  # households per chunk: bounds memory; fixed, so results do not depend on the machine
 STOCK_STREAM, EVENT_STREAM, ENTRANT_STREAM, LAYOUT_STREAM = 1, 2, 3, 4
@@ -36,6 +37,11 @@ _U = {name: i for i, name in enumerate((
     *(f"{what}{k}" for what in ("spacing", "sex", "dead", "disabled") for k in range(SLOTS)),
 ))}  # fmt: skip
 STOCK_ROWS = len(_U)
+
+
+def minor_age() -> float:
+    """Children under this age keep a household whose parents have died (E-ORPHAN's age limit, 六、四是)."""
+    return load_parameters().view().value("E-ORPHAN", "age_limit")
 
 
 def _slots(u: np.ndarray, what: str) -> np.ndarray:
@@ -132,7 +138,8 @@ def draw_stock(
     if newlyweds:
         htype[:] = OTHER
     mother = _ages(u, old, county, newlyweds)
-    father = np.maximum(mother + np.floor(v("spouse_age_gap") - 2 + 5 * u[_U["gap"]]), 20).astype(np.int16)
+    gap = np.floor(v("spouse_age_gap") - 2 + 5 * u[_U["gap"]])
+    father = np.maximum(mother + gap, v("father_age_min")).astype(np.int16)
     kids = np.where(htype == ONE_CHILD, 1, np.where(htype == TWO_DAUGHTER, 2, np.where(
         rural, pick(county.shares("other_children_rural"), u[_U["kids"]]),
         pick(county.shares("other_children_urban"), u[_U["kids"]]))))  # fmt: skip
@@ -156,7 +163,7 @@ def draw_stock(
     c_alive = c_present & ~(_slots(u, "dead") < v("child_dead_share"))
     c_disabled = c_alive & (_slots(u, "disabled") < v("child_disabled_share"))
     # Parents: some households lost one parent, a few with young children lost both.
-    minor = (c_present & c_alive & (c_age < 18)).any(axis=0)
+    minor = (c_present & c_alive & (c_age < minor_age())).any(axis=0)
     orphaned = minor & (u[_U["orphaned"]] < v("orphaned_share")) & (not newlyweds)
     widow_rate = np.where(old, v("widowed_share_60plus"), v("widowed_share_under60"))
     widowed = ~orphaned & (u[_U["widowed"]] < widow_rate) & (not newlyweds)
