@@ -25,6 +25,7 @@ from jihua_kit.figures import figure_text
 from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
 from jihua_kit.paths import data_dir
+from jihua_kit.selfcheck import read_parameter
 from jihua_kit.textfmt import format_number
 
 __all__ = ["ASKS", "NUMBER_ASKS", "Solution", "match_key", "solve"]
@@ -76,11 +77,9 @@ def _named(folder: str, name: str | Path) -> Path:
 
 
 def _parameter(src: Mapping, ask: str, arg: Any, lang: str, _cache: dict) -> Solution:
-    params = load_parameters().view(src.get("scenario", "raised"))
+    value, used = read_parameter(src)
     pid, key = src["parameter"], src.get("key")
-    with params.trace() as used:
-        value = params.per_year(pid, key) if src.get("per_year") else params.value(pid, key)
-    p = params.get(pid)
+    p = load_parameters().parameters[pid]
     if ask == "comparator":
         value = next(v.comparator or "=" for v in p.values if v.key == key)
     evidence = [figure_text(f, lang) for f in used.figures] + [p.description(lang)]

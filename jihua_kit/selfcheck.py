@@ -21,7 +21,7 @@ from jihua_kit.explain import explain
 from jihua_kit.explain_render import money
 from jihua_kit.figures import figure_text
 from jihua_kit.i18n import t
-from jihua_kit.params import load_parameters
+from jihua_kit.params import Trace, load_parameters
 from jihua_kit.paths import data_dir
 from jihua_kit.textfmt import format_number
 from jihua_kit.yamlio import load_yaml
@@ -31,6 +31,15 @@ __all__ = ["Question", "SelfCheck", "load_selfcheck"]
 KINDS = ("number", "choice")
 _FIELDS = ("id", "kind", "prompt_zh", "prompt_en", "choices_zh", "choices_en", "answer", "why_zh", "why_en")
 _ANSWER = ("value", "parameter", "key", "scenario", "per_year", "case", "readings", "total", "line")
+
+
+def read_parameter(spec: Mapping[str, Any]) -> tuple[float, Trace]:
+    """The figure an answer names (`parameter`, `key`, `scenario`, `per_year`) and the trace of it."""
+    params = load_parameters().view(spec.get("scenario", "raised"))
+    with params.trace() as used:
+        pid, key = spec["parameter"], spec.get("key")
+        value = params.per_year(pid, key) if spec.get("per_year") else params.value(pid, key)
+    return value, used
 
 
 @dataclass(frozen=True)
@@ -79,10 +88,7 @@ class SelfCheck:
         if "value" in spec:
             return spec["value"], ""
         if "parameter" in spec:
-            params = load_parameters().view(spec.get("scenario", "raised"))
-            with params.trace() as used:
-                pid, key = spec["parameter"], spec.get("key")
-                value = params.per_year(pid, key) if spec.get("per_year") else params.value(pid, key)
+            value, used = read_parameter(spec)
             return value, sep.join(figure_text(f, lang) for f in used.figures)
         if "case" in spec:
             expl = explain(spec["case"], spec.get("scenario", "raised"), spec.get("readings"), lang)
