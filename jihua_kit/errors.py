@@ -1,10 +1,16 @@
-"""One error type for bad input: a message key, where it happened, and zh/en text."""
+"""One error type for bad input: a message key, where it happened, and zh/en text.
+
+Every value an error carries is kept as `masking.quote` shows it: numbers and short text as they
+are, anything long or nested cut to about 80 characters, ID numbers masked. A message can echo what
+it was given without echoing a whole file or a person's ID number.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from jihua_kit.i18n import t
+from jihua_kit.masking import quote
 
 # Location parts, in the order they are printed.
 _WHERE = ("file", "unit", "record", "row", "field")
@@ -20,9 +26,9 @@ class KitError(ValueError):
     def __init__(self, key: str, **info: Any) -> None:
         self.key = key
         where = {k: info.pop(k, None) for k in _WHERE}
-        self.where = {k: v for k, v in where.items() if v is not None}
-        self.info = info
-        super().__init__(str(self))
+        self.where = {k: quote(v) for k, v in where.items() if v is not None}
+        self.info = {k: quote(v) for k, v in info.items()}
+        super().__init__(key)  # the text is made when shown (str), not for every error collected
 
     @property
     def field(self) -> str | None:

@@ -22,9 +22,15 @@ def test_mask_keeps_first_four_and_last_four() -> None:
 def test_scrub_masks_id_numbers_inside_text_only() -> None:
     text = "第 5 行：520525198001011234 不是整数；电话 13800000000；编号 V001"
     assert scrub(text) == "第 5 行：5205**********1234 不是整数；电话 13800000000；编号 V001"
-    assert scrub(f"x{SAMPLE.lower()}y") == f"x{SAMPLE.lower()}y"  # glued to letters: not a number on its own
+    assert scrub(f"x{SAMPLE.lower()}y") == "x1101**********002xy"  # glued to letters, lowercase x: still masked
+    assert scrub(f"ID{SAMPLE}") == "ID1101**********002X"  # a household ID made from an ID number
     assert scrub(f"({SAMPLE})") == "(1101**********002X)"
-    assert scrub("5205251980010112345") == "5205251980010112345"  # 19 digits: not an ID number
+    assert scrub("5205251980010112345") == "5205***********2345"  # 19 digits: an ID with a digit too many
+    assert scrub("1101051949123100") == "1101********3100"  # 16 digits: an ID cut short
+    assert scrub("110105 19491231 002X") == "1101** ******** 002X"  # spaced
+    assert scrub("1101-0519-4912-3100-2x") == "1101-****-****-**00-2x"  # dashed
+    assert scrub("1 2 3 4 5 6 7 8 9 10 11 12") == "1 2 3 4 5 6 7 8 9 10 11 12"  # too few digits together
+    assert scrub("2013-07-05，0.30000000000000004") == "2013-07-05，0.30000000000000004"  # dates, fractions stay
 
 
 def test_check_character_and_format() -> None:
