@@ -30,8 +30,9 @@ from jihua_kit.audit_table import (
     validate_table,
 )
 from jihua_kit.errors import KitError
+from jihua_kit.limits import read_text
 from jihua_kit.params import Params, default_params
-from jihua_kit.yamlio import load_yaml
+from jihua_kit.yamlio import load_json, load_yaml
 
 __all__ = [
     "POLICY_ALIASES", "birth_column", "empty_table", "layout", "load_audit", "partition_table",
@@ -178,8 +179,8 @@ def _read(path: Path) -> Any:
     if suffix not in (".yaml", ".yml", ".json"):
         raise KitError("audit.unsupported_file", file=path.name, got=suffix or path.name)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        return json.loads(text) if suffix == ".json" else load_yaml(text)
+        text = read_text(path, "utf-8-sig")
+        return load_json(text, path.name) if suffix == ".json" else load_yaml(text, path.name)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise KitError("audit.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
 

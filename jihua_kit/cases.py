@@ -9,7 +9,6 @@ are translated back into case paths.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,9 @@ import yaml
 
 from jihua_kit.errors import KitError
 from jihua_kit.households import COLUMNS, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS, check_columns, validate_table
+from jihua_kit.limits import read_text
 from jihua_kit.paths import data_dir
-from jihua_kit.yamlio import load_yaml
+from jihua_kit.yamlio import load_json, load_yaml
 
 __all__ = [
     "COLUMNS", "EMPTY", "case_from_row", "case_path", "case_to_record", "example_cases",
@@ -183,8 +183,10 @@ def read_case_file(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise KitError("case.file_missing", file=str(path))
     try:
-        text = path.read_text(encoding="utf-8")
-        raw = json.loads(text) if path.suffix == ".json" else load_yaml(text)
+        text = read_text(path)
+        raw = load_json(text, path.name) if path.suffix == ".json" else load_yaml(text, path.name)
+    except KitError:
+        raise
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         raise KitError("case.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
     if isinstance(raw, dict):

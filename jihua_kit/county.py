@@ -34,6 +34,7 @@ from jihua_kit.county_schema import (
 )  # fmt: skip
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import catalog, t
+from jihua_kit.limits import read_text
 from jihua_kit.paths import data_dir
 from jihua_kit.yamlio import load_yaml
 
@@ -197,7 +198,7 @@ def load_county(path: Path | str | None = None) -> County:
     """Load and validate a county file (default: `data/county/nayong.yaml`)."""
     path = county_path(path)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = load_yaml(read_text(path), path.name)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KitError("county.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
     return parse_county(raw, path.name)

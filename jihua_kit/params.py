@@ -165,7 +165,7 @@ class Params:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return load_yaml(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"), path.name)
     except (OSError, yaml.YAMLError) as exc:
         raise KitError("param.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
 

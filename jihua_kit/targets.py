@@ -19,6 +19,7 @@ import yaml
 from jihua_kit.errors import KitError
 from jihua_kit.figures import amount_text
 from jihua_kit.i18n import catalog, t
+from jihua_kit.limits import read_text
 from jihua_kit.params import Params, default_params
 from jihua_kit.textfmt import format_number
 from jihua_kit.yamlio import load_yaml
@@ -137,8 +138,8 @@ def load_figures(path: str | Path) -> dict[str, Any]:
     """A figures file (YAML or JSON): `{figures: {ID: ...}}` plus free metadata (unit, year, status)."""
     path = Path(path)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = load_yaml(read_text(path, "utf-8-sig"), path.name)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KitError("target.file_unreadable", file=path.name, detail=str(exc).splitlines()[0]) from exc
     if not isinstance(raw, Mapping) or not isinstance(raw.get("figures"), Mapping):
         raise KitError("target.no_figures", file=path.name, field="figures")
