@@ -1,7 +1,9 @@
 """The `jihua-kit` command: one subcommand per module in `jihua_kit/commands/`.
 
 Each command module defines `NAME`, `register(subparsers)` and `run(args) -> int`. Bad input
-raises `KitError`; it is printed in Chinese and English and the exit code is 2.
+raises `KitError`; it is printed in Chinese and English and the exit code is 2. Everything a command
+prints, on stdout and stderr (reports, `--json`, errors, argparse's usage errors), passes through
+`masking.scrub`: no ID number reaches the terminal or a log in full, whichever file it came from.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import Any, TextIO
 
 from jihua_kit import commands
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
+from jihua_kit.masking import scrub
 
 
 def _command_modules() -> list:
@@ -37,10 +41,29 @@ def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
         parser.add_argument("--json", action="store_true", help=t("cli.help.json"))
 
 
+class Masked:
+    """A text stream that masks ID-like numbers in whatever is written to it (see `masking.scrub`)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(scrub(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, fileno ... of the real stream
+        return getattr(self.stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    real = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = Masked(real[0]), Masked(real[1])
     try:
-        return int(args._run(args) or 0)
-    except KitError as err:
-        print(f"{t('cli.error', 'zh')} / {t('cli.error', 'en')}:\n{err}", file=sys.stderr)
-        return 2
+        args = build_parser().parse_args(argv)
+        try:
+            return int(args._run(args) or 0)
+        except KitError as err:
+            print(f"{t('cli.error', 'zh')} / {t('cli.error', 'en')}:\n{err}", file=sys.stderr)
+            return 2
+    finally:
+        sys.stdout, sys.stderr = real
