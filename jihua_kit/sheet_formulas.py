@@ -31,7 +31,7 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> the part holding its XML."""
     rels = {a[b"Id"]: a[b"Target"].decode() for a in map(_attrs, _REL.findall(zf.read("xl/_rels/workbook.xml.rels")))}
     out = {}
@@ -47,7 +47,7 @@ def uncached_formulas(path: str | Path, sheet: str) -> set[tuple[int, int]]:
     """(0-based row, 0-based column) of every formula cell of `sheet` that has no saved value."""
     try:
         with zipfile.ZipFile(path) as zf:
-            part = _sheet_paths(zf).get(sheet)
+            part = sheet_paths(zf).get(sheet)
             if part is None:
                 return set()
             data = zf.read(part)
