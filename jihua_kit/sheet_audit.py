@@ -52,10 +52,11 @@ def _text_column(code: str, col: np.ndarray) -> np.ndarray:
     return per_unique(col, as_text, "")
 
 
-def read_audit(path: str | Path, params: Params) -> AuditSheet:
-    """Read an audit spreadsheet: valid units as a unit table, every rejected cell and row listed."""
+def read_audit(path: str | Path, params: Params, sheet_name: str | None = None) -> AuditSheet:
+    """Read an audit spreadsheet (its data sheet, or the one named): valid units as a unit table,
+    every rejected cell and row listed."""
     lay = layout(params)
-    sheet = read_sheet(path, audit_headers(params), REQUIRED)
+    sheet = read_sheet(path, audit_headers(params), REQUIRED, sheet_name)
     cells = Cells(sheet, "unit_id")
     frame: dict[str, object] = {}
     for code in (*TEXT_COLUMNS, *OPTIONAL_COLUMNS):

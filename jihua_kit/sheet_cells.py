@@ -17,12 +17,13 @@ import pandas as pd
 
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
-from jihua_kit.masking import scrub
+from jihua_kit.limits import FILE_BOUNDS, bound
+from jihua_kit.masking import quote, scrub
 from jihua_kit.sheet_headers import fold, value_words
 from jihua_kit.sheet_read import RawSheet
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+0{1,2}:00(:00)?)?$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)  # ASCII digits only: '٣' is not 3
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+0{1,2}:00(:00)?)?$", re.ASCII)
 CHINESE_NUMERALS = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
 
 
@@ -47,7 +48,7 @@ class SheetError:
     ident: str = ""  # the unit or household ID of the row, when known
 
     def text(self, lang: str = "zh") -> str:
-        return scrub(t(self.key, lang, **self.info))
+        return scrub(t(self.key, lang, **{k: quote(v) for k, v in self.info.items()}))
 
     def message(self, lang: str = "zh") -> str:
         """'第 12 行 D-EXAM 列（F）：'三' 不是整数……'."""
@@ -72,6 +73,10 @@ def from_kit_error(err: KitError, sheet: RawSheet, rows: np.ndarray | None = Non
     ident = err.where.get("unit") or ""
     return SheetError(row, code, err.key, dict(err.info), sheet.letters.get(code, ""), sheet.headers.get(code, ""),
                       str(ident))  # fmt: skip
+
+
+def cell_chars_max() -> int:
+    return bound(FILE_BOUNDS, "cell_chars_max")
 
 
 def as_text(value: Any) -> str:
@@ -138,6 +143,10 @@ class Cells:
         self.formula = {code: np.isin(sheet.rows, rows) for code, rows in sheet.formulas.items()}
         for code, mask in self.formula.items():
             self.fail(mask, code, "sheets.formula_no_value")
+        for code, rows in sheet.too_long.items():  # read as blank; an error, not a blank
+            mask = np.isin(sheet.rows, rows)
+            self.formula[code] = self.formula.get(code, np.zeros(len(sheet), dtype=bool)) | mask
+            self.fail(mask, code, "sheets.cell_too_long", max=cell_chars_max(), bound=FILE_BOUNDS)
 
     def column(self, code: str) -> np.ndarray:
         return self.sheet.columns.get(code, np.full(len(self.sheet), None, dtype=object))
@@ -168,7 +177,8 @@ class Cells:
         return good[codes]
 
     def blank(self, code: str) -> np.ndarray:
-        """Blank cells of a column (a formula with no saved value is already an error, not a blank)."""
+        """Blank cells of a column (a formula with no saved value, or a cell too long to read, is
+        already an error, not a blank)."""
         blank = pd.isna(self.column(code))
         return blank & ~self.formula[code] if code in self.formula else blank
 
@@ -191,6 +201,8 @@ class SheetStats:
     blank_rows: list[int]
     extras: list[tuple[str, str]]
     missing: list[str]  # our columns the sheet does not have (taken as their empty value)
+    merged: list[str] = field(default_factory=list)  # merged data cells given to every row they cover
+    skipped: list[str] = field(default_factory=list)  # hidden sheets with the same header, not read
 
     @property
     def reconciles(self) -> bool:
@@ -201,11 +213,13 @@ class SheetStats:
             "file": self.file, "sheet": self.sheet, "encoding": self.encoding, "header_row": self.header_row,
             "rows_in": self.rows_in, "accepted": self.accepted, "rejected": self.rejected,
             "blank_rows": list(self.blank_rows), "extra_columns": [f"{a} {b}".strip() for a, b in self.extras],
-            "missing_columns": list(self.missing),
+            "missing_columns": list(self.missing), "merged_cells_filled": list(self.merged),
+            "hidden_sheets_not_read": list(self.skipped),
         }  # fmt: skip
 
 
 def stats_of(sheet: RawSheet, accepted: int, rejected_mask: np.ndarray, expected: list[str]) -> SheetStats:
     return SheetStats(sheet.file, sheet.sheet, sheet.encoding, sheet.header_row, len(sheet), accepted,
                       int(rejected_mask.sum()), list(sheet.blank_rows), list(sheet.extras),
-                      [c for c in expected if c not in sheet.columns])  # fmt: skip
+                      [c for c in expected if c not in sheet.columns], list(sheet.merged),
+                      list(sheet.skipped))  # fmt: skip

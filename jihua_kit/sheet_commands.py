@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from jihua_kit.deductions import score
+from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
 from jihua_kit.masking import scrub
+from jihua_kit.outputs import check_output_file
 from jihua_kit.params import Params
 from jihua_kit.scorecard import summary, unit_records
 from jihua_kit.sheet_audit import read_audit
@@ -22,6 +24,14 @@ from jihua_kit.textfmt import format_number
 def is_sheet(path: str | Path) -> bool:
     """True for the spreadsheet files the kit reads (.xlsx, .xlsm, .xls, .csv)."""
     return Path(str(path)).suffix.lower() in SHEET_SUFFIXES
+
+
+def sheet_only(args: Any) -> None:
+    """`--out` and `--sheet` are for spreadsheets: given with a YAML or JSON file, they are an error
+    (not silently ignored)."""
+    for option, value in (("--out", args.out), ("--sheet", args.sheet)):
+        if value is not None:
+            raise KitError("sheets.option_for_sheets", field=option)
 
 
 def error_dict(err: SheetError) -> dict[str, Any]:
@@ -40,11 +50,14 @@ def _finish(stats: SheetStats, errors: list[SheetError], body: list[str], out: s
     return REJECTED_EXIT if stats.rejected else 0
 
 
-def score_sheet(path: str, params: Params, out: str | None, lang: str, as_json: bool) -> int:
+def score_sheet(path: str, params: Params, out: str | None, lang: str, as_json: bool, sheet_name: str | None = None
+                ) -> int:  # fmt: skip
     """Score every valid row of an audit spreadsheet; write the scorecard workbook when `out` is given."""
     from jihua_kit.scorecard_book import write_scorecard
 
-    sheet = read_audit(path, params)
+    if out:
+        check_output_file(out, [path])
+    sheet = read_audit(path, params, sheet_name)
     result = score(sheet.table, params) if len(sheet.table) else None
     if out:
         write_scorecard(out, sheet, result, params, lang)
@@ -90,7 +103,7 @@ def _household_records(pay: Any, roster: Any) -> list[dict[str, Any]]:
 
 
 def explain_sheet(path: str, scenario: str, readings: dict[str, str], out: str | None, lang: str,
-                  as_json: bool) -> int:  # fmt: skip
+                  as_json: bool, sheet_name: str | None = None) -> int:  # fmt: skip
     """The payment list of a roster: every valid household computed at once; the workbook with `out`."""
     from jihua_kit.params import load_parameters
     from jihua_kit.payments import payments
@@ -98,7 +111,9 @@ def explain_sheet(path: str, scenario: str, readings: dict[str, str], out: str |
     from jihua_kit.sheet_roster import read_roster
 
     params = load_parameters().view(scenario, readings)
-    roster = read_roster(path)
+    if out:
+        check_output_file(out, [path])
+    roster = read_roster(path, sheet_name=sheet_name)
     pay = payments(roster.table, params, lang) if len(roster.table) else None
     if out:
         write_payments(out, roster, pay, params, lang)

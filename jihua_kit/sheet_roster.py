@@ -170,9 +170,11 @@ def _empty_table() -> pd.DataFrame:
     return check_columns(one, pd.Index([0])).iloc[:0]
 
 
-def read_roster(path: str | Path, tick: Callable[[int], None] = lambda n: None) -> RosterSheet:
-    """Read a roster: valid households as a household table, every rejected cell and row listed."""
-    sheet = read_sheet(path, roster_headers(), REQUIRED)
+def read_roster(path: str | Path, tick: Callable[[int], None] = lambda n: None, sheet_name: str | None = None
+                ) -> RosterSheet:  # fmt: skip
+    """Read a roster (its data sheet, or the one named): valid households as a household table,
+    every rejected cell and row listed."""
+    sheet = read_sheet(path, roster_headers(), REQUIRED, sheet_name)
     reader = _Reader(sheet)
     col = _columns(reader)
     personal = {"head_name": per_unique(reader.cells.column("head_name"), as_text, "")}

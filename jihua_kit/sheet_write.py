@@ -11,12 +11,13 @@ from typing import Any
 import pandas as pd
 
 from jihua_kit.i18n import t
-from jihua_kit.masking import scrub
+from jihua_kit.masking import quote, scrub
 from jihua_kit.sheet_cells import SheetError, SheetStats
 from jihua_kit.xlsx_write import HEADER, TITLE, WRAP, Workbook
 
 LONG_FILE = 5_000  # rows from which a progress bar is shown (on a terminal only)
 PRINTED_ERRORS = 20
+LISTED = 10  # merged ranges named in a report line before '… N in all'
 REJECTED_EXIT = 3  # exit code when any row was rejected (2 stays "the file could not be used at all")
 
 
@@ -51,6 +52,12 @@ def _columns_text(items: Iterable[str], lang: str) -> str:
     return "、".join(items) if items and lang == "zh" else ", ".join(items) if items else t("sheets.sum.none", lang)
 
 
+def _some_text(items: list[str], lang: str) -> str:
+    """The first `LISTED` items, and how many there are in all."""
+    text = _columns_text(items[:LISTED], lang)
+    return text if len(items) <= LISTED else text + t("sheets.and_more", lang, n=len(items))
+
+
 def stats_rows(stats: SheetStats, lang: str) -> list[list[Any]]:
     """Rows (label, value, English label) describing how the rows were accounted for."""
     other = "en" if lang == "zh" else "zh"
@@ -69,6 +76,8 @@ def stats_rows(stats: SheetStats, lang: str) -> list[list[Any]]:
         row("sheets.sum.check", reconcile_text(stats, lang)),
         row("sheets.sum.extras", _columns_text(extras, lang)),
         row("sheets.sum.missing", _columns_text(stats.missing, lang)),
+        row("sheets.sum.merged", _some_text(stats.merged, lang)),
+        row("sheets.sum.hidden", _columns_text(stats.skipped, lang)),
     ]
 
 
@@ -88,9 +97,9 @@ def errors_frame(errors: list[SheetError], lang: str) -> pd.DataFrame:
         {
             t("sheets.col.row", lang): pd.Series([e.row for e in errors], dtype=object),
             t("sheets.col.letter", lang): [e.letter for e in errors],
-            t("sheets.col.header", lang): [scrub(e.header) for e in errors],
+            t("sheets.col.header", lang): [quote(e.header) for e in errors],
             t("sheets.col.field", lang): [e.field for e in errors],
-            t("sheets.col.ident", lang): [scrub(e.ident) for e in errors],
+            t("sheets.col.ident", lang): [quote(e.ident) for e in errors],
             t("sheets.col.message_zh", lang): [e.message("zh") for e in errors],
             t("sheets.col.message_en", lang): [e.message("en") for e in errors],
         },
@@ -124,4 +133,8 @@ def report_head(stats: SheetStats, lang: str) -> list[str]:
         lines.append(t("sheets.extras", lang, cols=_columns_text([f"{a} {b}".strip() for a, b in stats.extras], lang)))
     if stats.missing:
         lines.append(t("sheets.missing", lang, cols=_columns_text(stats.missing, lang)))
+    if stats.merged:
+        lines.append(t("sheets.merged_filled", lang, cells=_some_text(stats.merged, lang)))
+    if stats.skipped:
+        lines.append(t("sheets.hidden_not_read", lang, sheets=_columns_text(stats.skipped, lang)))
     return [scrub(line) for line in lines]

@@ -13,7 +13,7 @@ from jihua_kit.errors import KitError
 from jihua_kit.explain import compare, explain
 from jihua_kit.i18n import t
 from jihua_kit.params import DEFAULT_SCENARIO, SCENARIOS
-from jihua_kit.sheet_commands import explain_sheet, is_sheet
+from jihua_kit.sheet_commands import explain_sheet, is_sheet, sheet_only
 
 NAME = "explain"
 
@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument("--compare", action="store_true", help=t("cli.help.explain_compare"))
     parser.add_argument("--out", help=t("cli.help.sheet_out"))
+    parser.add_argument("--sheet", help=t("cli.help.sheet"))
     add_common(parser)
     return parser
 
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if is_sheet(args.case):  # a roster: the payment list of every household, exit 3 when rows were rejected
         if args.compare:
             raise KitError("sheets.compare_roster", field="--compare")
-        return explain_sheet(args.case, args.scenario, readings, args.out, args.lang, args.json)
+        return explain_sheet(args.case, args.scenario, readings, args.out, args.lang, args.json, args.sheet)
+    sheet_only(args)
     if args.compare:
         result = compare(args.case, "baseline", "raised", readings, args.lang)
     else:

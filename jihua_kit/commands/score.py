@@ -25,7 +25,7 @@ from jihua_kit.i18n import t
 from jihua_kit.params import Params, load_parameters
 from jihua_kit.scorecard import summary, unit_records
 from jihua_kit.sheet_audit import read_audit
-from jihua_kit.sheet_commands import is_sheet, score_sheet
+from jihua_kit.sheet_commands import is_sheet, score_sheet, sheet_only
 from jihua_kit.textfmt import format_number, table
 
 NAME = "score"
@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("audit", help=t("cli.help.score_audit"))
     parser.add_argument("--reading", action="append", default=[], metavar="ID=OPTION", help=t("cli.help.reading"))
     parser.add_argument("--out", help=t("cli.help.sheet_out"))
+    parser.add_argument("--sheet", help=t("cli.help.sheet"))
     add_common(parser)
     return parser
 
@@ -83,7 +84,8 @@ def summary_text(records: list[dict[str, Any]], lang: str) -> str:
 def run(args: argparse.Namespace) -> int:
     params = params_from(args.reading)
     if is_sheet(args.audit):  # spreadsheets: every row accounted for, a workbook with --out, exit 3 on rejections
-        return score_sheet(args.audit, params, args.out, args.lang, args.json)
+        return score_sheet(args.audit, params, args.out, args.lang, args.json, args.sheet)
+    sheet_only(args)
     units = read_table(args.audit, params)
     if len(units) == 1:
         explanation = explain_unit(units, params, args.lang)
