@@ -4,11 +4,16 @@ data validation and one picture per sheet.
 Large tables are turned into sheet XML column by column (numpy string operations), so 50,000
 rows take well under a second; general-purpose writers spend tens of microseconds per cell.
 The package holds only the parts Excel, WPS and LibreOffice need (inline strings, one styles
-part). Nothing is timestamped: the same content gives the same bytes.
+part). Nothing is timestamped: the same content gives the same bytes. Every text cell passes through
+`masking.scrub`, so no workbook the kit writes holds a full ID number, whichever column it was in.
+The file is written beside its destination and moved into place when complete: a failed write
+leaves any earlier file as it was, and is a `KitError`, not a traceback.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jihua_kit.errors import KitError
+from jihua_kit.masking import scrub
 from jihua_kit.textfmt import width
 from jihua_kit.xlsx_parts import CT, HEAD, ILLEGAL, NS, R_NS, STYLES, Picture, drawing, entry, escape, rels
 
 NORMAL, HEADER, WRAP, TITLE, TEXT = 0, 1, 2, 3, 4  # TEXT: the '@' format (ID numbers stay text)
+_QUICK_ID = re.compile(r"\d(?:[ \-]?\d){14}")  # 15 digits together: the cells to scrub
 CHUNK_ROWS = 5000
 
 
@@ -47,7 +55,7 @@ def _cell(ref: str, value: Any, style: int) -> str:
             if isinstance(value, float)
             else f'<c r="{ref}"{s}><v>{value}</v></c>'
         )
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(scrub(str(value)))}</t></is></c>'
 
 
 def _column_cells(values: pd.Series, refs: np.ndarray) -> np.ndarray:
@@ -70,7 +78,9 @@ def _column_cells(values: pd.Series, refs: np.ndarray) -> np.ndarray:
         raw = values.to_numpy(dtype=object)
         blank = pd.isna(raw) | (raw == "")
         text = np.where(blank, "", raw).astype(object)
-        joined = "".join(text.tolist())
+        joined = "\n".join(text.tolist())  # a line break: no ID-like run can span two cells
+        if _QUICK_ID.search(joined):  # rare: an ID-like number somewhere in the column
+            text = np.array([scrub(v) for v in text.tolist()], dtype=object)
         if ILLEGAL.search(joined) or any(ch in joined for ch in "&<>"):  # rare: escape cell by cell
             text = np.array([escape(v) for v in text.tolist()], dtype=object)
         xml = '<c r="' + refs + '" t="inlineStr"><is><t xml:space="preserve">' + text + "</t></is></c>"
@@ -230,6 +240,19 @@ class Workbook:
         n = len(self.sheets)
         book_rels = [(f"rId{i}", "worksheet", f"worksheets/sheet{i}.xml") for i in range(1, n + 1)]
         book_rels.append((f"rId{n + 1}", "styles", "styles.xml"))
+        part = path.with_name(f".{path.name}.{os.getpid()}.part")
+        try:
+            self._write(part, content_types, workbook, book_rels, progress)
+            os.replace(part, path)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise KitError("out.cannot_write", file=path.name, detail=exc.strerror or type(exc).__name__) from None
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        return path
+
+    def _write(self, path: Path, content_types: str, workbook: str, book_rels: list, progress: Callable) -> None:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             zf.writestr(entry("[Content_Types].xml"), content_types)
             zf.writestr(entry("_rels/.rels"), rels([("rId1", "officeDocument", "xl/workbook.xml")]))
@@ -246,4 +269,3 @@ class Workbook:
                     zf.writestr(entry(f"xl/drawings/_rels/drawing{i}.xml.rels"),
                                 rels([("rId1", "image", f"../media/image{i}.png")]))  # fmt: skip
                     zf.writestr(entry(f"xl/media/image{i}.png"), sheet.picture.png)
-        return path
