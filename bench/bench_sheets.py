@@ -96,7 +96,7 @@ def roster_frame() -> pd.DataFrame:
 
 
 def save(df: pd.DataFrame, folder: Path, stem: str) -> dict[str, Path]:
-    book = Workbook()
+    book = Workbook(mask_ids=False)  # input with real ID numbers (outputs are always masked)
     book.add("数据").frame(df)
     xlsx = book.save(folder / f"{stem}.xlsx")
     csv = folder / f"{stem}-gbk.csv"

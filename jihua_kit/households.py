@@ -3,7 +3,9 @@
 `validate_table(df)` checks a table of any size column by column (numpy, no per-row Python
 for well-typed columns) and returns a normalised copy: canonical dtypes, categories with fixed
 codes, the columns in contract order, extra columns kept at the end. The first fault raises
-`KitError` naming the row (the DataFrame index label) and the column.
+`KitError` naming the row (the DataFrame index label) and the column. `check_all_rows` runs the
+same checks once and keeps every row's first fault instead (a roster's rejected rows), so a table
+full of bad rows costs what a good one costs.
 """
 
 from __future__ import annotations
@@ -53,28 +55,41 @@ EMPTY: dict[str, Any] = {c: ("" if c in TEXT or c in CATEGORIES else 0 if c in I
     "household_type": "other",
 }
 _OURS = re.compile(r"^(p[12]_|c\d_|ev_)")
+SAFE_INT = 2**53  # whole numbers a float holds exactly; larger ones are refused before any conversion
 
 
-def _fail(key: str, df_index: pd.Index, pos: int | None, col: str, **info: Any) -> KitError:
-    row = None
-    if pos is not None:
-        row = df_index[pos]
-        row = row.item() if hasattr(row, "item") else row
-    return KitError(key, row=row, field=col, **info)
+def _plain(value: Any) -> Any:
+    """A numpy scalar as a Python value; a whole float as an int (1970, not 1970.0, in messages)."""
+    value = value.item() if hasattr(value, "item") else value
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) <= SAFE_INT else value
 
 
-def _first(mask: np.ndarray) -> int | None:
-    hits = np.flatnonzero(mask)
-    return int(hits[0]) if hits.size else None
+class Faults:
+    """The rows where checks fail. By default the first fault raises `KitError` (row = index label);
+    with `collect=True` every row keeps its first fault and later checks skip it, as if the row had
+    been taken out of the table (the result is the same as checking row by row, in one pass)."""
 
+    def __init__(self, index: pd.Index, collect: bool = False) -> None:
+        self.index, self.collect = index, collect
+        self.failed = np.zeros(len(index), dtype=bool)
+        self.errors: list[KitError] = []
 
-def _check(mask: np.ndarray, key: str, index: pd.Index, col: str, got: Any = None, **info: Any) -> None:
-    """Raise for the first row where `mask` holds; `got` (an array) supplies the offending value."""
-    pos = _first(mask)
-    if pos is not None:
-        value = got[pos] if got is not None else None
-        value = value.item() if hasattr(value, "item") else value
-        raise _fail(key, index, pos, col, got=value, **info)
+    def check(self, mask: np.ndarray, key: str, col: str, got: Any = None, **info: Any) -> None:
+        """A fault in every row where `mask` holds; `got` and any array in `info` are per row."""
+        hits = np.flatnonzero(mask & ~self.failed if self.collect else mask)
+        for pos in hits if self.collect else hits[:1]:
+            extra = {k: _plain(v[pos]) if isinstance(v, np.ndarray) else v for k, v in info.items()}
+            value = _plain(got[pos]) if got is not None else None
+            err = KitError(key, row=_plain(self.index[pos]), field=col, got=value, **extra)
+            if not self.collect:
+                raise err
+            self.errors.append(err)
+        self.failed[hits] = True
+
+    @property
+    def live(self) -> np.ndarray:
+        """Rows with no fault yet."""
+        return ~self.failed
 
 
 def _raw(source: Any, col: str) -> Any:
@@ -87,7 +102,7 @@ def _raw(source: Any, col: str) -> Any:
     return raw if isinstance(raw, (np.ndarray, pd.Categorical)) else np.asarray(raw)
 
 
-def _codes(col: str, raw: Any, index: pd.Index) -> np.ndarray:
+def _codes(col: str, raw: Any, faults: Faults) -> np.ndarray:
     """Category codes (int8, in the order of CATEGORIES[col]) of a text or categorical column."""
     allowed = CATEGORIES[col]
     blank = allowed.index("") if "" in allowed else -1  # a missing sex means no child
@@ -101,75 +116,117 @@ def _codes(col: str, raw: Any, index: pd.Index) -> np.ndarray:
     else:
         shown = np.where(pd.isna(raw), "", raw) if blank >= 0 else raw
         codes = pd.Categorical(shown, categories=allowed).codes
-    _check(codes < 0, "case.bad_choice", index, col, shown, allowed=", ".join(a or "''" for a in allowed))
-    return codes.astype(np.int8)
+    faults.check(codes < 0, "case.bad_choice", col, shown, allowed=", ".join(a or "''" for a in allowed))
+    return np.where(codes < 0, max(blank, 0), codes).astype(np.int8)
 
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
-def _coerce(col: str, raw: Any, index: pd.Index) -> np.ndarray:
+def _number(value: Any) -> float:
+    """A number as float; a whole number too large for one exactly becomes +-inf (refused as too large)."""
+    if isinstance(value, (int, np.integer)) and not -SAFE_INT <= value <= SAFE_INT:
+        return float("inf") if value > 0 else float("-inf")
+    return float(value)
+
+
+def _coerce(col: str, raw: Any, faults: Faults) -> tuple[np.ndarray, np.ndarray | None]:
     """One column, checked for type and converted: text -> object, categories -> int8 codes,
-    flags -> bool, counts and ages -> int64."""
-    n = len(index)
+    flags -> bool, counts and ages -> int64 (with their values as float, for the range checks: a
+    value beyond int64 is clipped here and refused by those checks, never wrapped around)."""
+    n = len(faults.index)
     if raw is None:
         if col in REQUIRED:
             raise KitError("case.missing_column", field=col)
         if col in CATEGORIES:
-            return np.full(n, CATEGORIES[col].index(EMPTY[col]), dtype=np.int8)
-        return np.full(n, EMPTY[col], dtype=object if col in TEXT else None)
+            return np.full(n, CATEGORIES[col].index(EMPTY[col]), dtype=np.int8), None
+        return np.full(n, EMPTY[col], dtype=object if col in TEXT else None), None
     if col in CATEGORIES:
-        return _codes(col, raw, index)
+        return _codes(col, raw, faults), None
     values = np.asarray(raw, dtype=object) if isinstance(raw, pd.Categorical) else raw
     if col in TEXT:
         missing = pd.isna(values)
         text = np.where(missing, "", values).astype(str)
         if col == "household_id":
-            _check(missing | (np.char.strip(text) == ""), "case.missing_value", index, col)
-        return text.astype(object)
+            faults.check(missing | (np.char.strip(text) == ""), "case.missing_value", col)
+        return text.astype(object), None
     if col in BOOLS:
         if values.dtype == bool:
-            return values
+            return values, None
         if values.dtype == object:
             ok = np.array([isinstance(v, (bool, np.bool_)) or (type(v) is int and v in (0, 1)) for v in values], bool)
         else:
             ok = (values == 0) | (values == 1)
-        _check(~ok, "case.not_bool", index, col, values)
-        return values.astype(bool)
-    if values.dtype.kind in "iu":  # integer columns
-        return values.astype(np.int64, copy=False)
+        faults.check(~ok, "case.not_bool", col, values)
+        return np.where(ok, values, False).astype(bool), None
+    if values.dtype.kind == "i":  # integer columns: exact already
+        return values.astype(np.int64, copy=False), values
     if values.dtype == bool:
-        _check(np.ones(n, bool), "case.not_int", index, col, values)
+        faults.check(np.ones(n, bool), "case.not_int", col, values)
+        return np.zeros(n, dtype=np.int64), None
     if values.dtype == object:
         typed = np.array([isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
                           for v in values], dtype=bool)  # fmt: skip
-        _check(~typed, "case.not_int", index, col, values)
-    nums = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
-    _check(~np.isfinite(nums) | (nums != np.round(nums)), "case.not_int", index, col, values)
-    return nums.astype(np.int64)
+        faults.check(~typed, "case.not_int", col, values)
+        nums = np.array([_number(v) if ok else np.nan for v, ok in zip(values, typed, strict=True)], dtype=float)
+        faults.check(np.isnan(nums) | (np.isfinite(nums) & (nums != np.round(nums))), "case.not_int", col, values)
+    else:
+        nums = values.astype(float)
+        faults.check(np.isnan(nums) | (np.isfinite(nums) & (nums != np.round(nums))), "case.not_int", col, values)
+    nums = np.where(np.isnan(nums), 0.0, nums)
+    return np.clip(nums, -SAFE_INT, SAFE_INT).astype(np.int64), nums
+
+
+def _limits() -> dict[str, float]:
+    """The TR-CASE-BOUNDS bound of each bounded count or age column."""
+    bounds = load_parameters().view()
+    keys = {f"p{p}_age": "age_max" for p in PARENTS} | {f"c{k}_age": "age_max" for k in SLOTS}
+    keys |= {"ev_postpone_years": "postpone_max", "ev_member_disabled": "member_disabled_max"}
+    return {c: bounds.value(BOUNDS_ID, key) for c, key in keys.items()}
+
+
+def _run_checks(source: Any, faults: Faults) -> pd.DataFrame:
+    col, nums = {}, {}
+    for c in COLUMNS:
+        col[c], nums[c] = _coerce(c, _raw(source, c), faults)
+    ids = col["household_id"]
+    live = faults.live
+    dup = np.zeros(len(ids), dtype=bool)
+    dup[live] = pd.Series(ids[live]).duplicated().to_numpy()  # a row already failed is not there
+    faults.check(dup, "case.duplicate_id", "household_id", ids)
+    ranged = {c: v for c, v in nums.items() if v is not None}
+    given = {c: _raw(source, c) for c in ranged}
+    for c, v in ranged.items():  # checked on the values as given: no conversion can wrap them around
+        faults.check(v < 0, "case.negative", c, given[c])
+    limits = _limits()
+    for c, top in limits.items():
+        if c in ranged:
+            faults.check(ranged[c] > top, "case.too_large", c, given[c], max=int(top), bound=BOUNDS_ID)
+    for c, v in ranged.items():  # a child's number or tier too large for any check below to read
+        if c not in limits:
+            faults.check(
+                v > SAFE_INT, "case.tier_range" if c == "ev_college_tier" else "case.child_missing", c, given[c]
+            )
+    _check_children(col, faults)
+    _check_household(col, faults)
+    _check_events(col, faults)
+    data = {c: pd.Categorical.from_codes(v, CATEGORIES[c]) if c in CATEGORIES else v for c, v in col.items()}
+    return pd.DataFrame(data, index=faults.index)
 
 
 def check_columns(source: Any, index: pd.Index) -> pd.DataFrame:
     """Type-check, convert and cross-check the columns of `source` (a DataFrame or a mapping of
-    equal-length sequences) and return the normalised table with `index`."""
-    col = {c: _coerce(c, _raw(source, c), index) for c in COLUMNS}
-    ids = col["household_id"]
-    idx = index
-    _check(pd.Series(ids).duplicated().to_numpy(), "case.duplicate_id", idx, "household_id", ids)
-    for c in INTS:
-        _check(col[c] < 0, "case.negative", idx, c, col[c])
-    bounds = load_parameters().view()
-    limits = {f"p{p}_age": "age_max" for p in PARENTS} | {f"c{k}_age": "age_max" for k in SLOTS}
-    limits |= {"ev_postpone_years": "postpone_max", "ev_member_disabled": "member_disabled_max"}
-    for c, key in limits.items():
-        top = bounds.value(BOUNDS_ID, key)
-        _check(col[c] > top, "case.too_large", idx, c, col[c], max=int(top), bound=BOUNDS_ID)
-    _check_children(col, idx)
-    _check_household(col, idx)
-    _check_events(col, idx)
-    data = {c: pd.Categorical.from_codes(v, CATEGORIES[c]) if c in CATEGORIES else v for c, v in col.items()}
-    return pd.DataFrame(data, index=index)
+    equal-length sequences) and return the normalised table with `index`; the first fault raises."""
+    return _run_checks(source, Faults(index))
+
+
+def check_all_rows(source: Any, index: pd.Index) -> tuple[pd.DataFrame, list[KitError]]:
+    """As `check_columns`, but every row is checked: (the rows without a fault, each failed row's
+    first fault). A fault of a whole column (a required column missing) still raises."""
+    faults = Faults(index, collect=True)
+    table = _run_checks(source, faults)
+    return table[faults.live], faults.errors
 
 
 def validate_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -193,18 +250,18 @@ def _sex(col: dict, k: int, letter: str) -> np.ndarray:
     return col[f"c{k}_sex"] == CATEGORIES[f"c{k}_sex"].index(letter)
 
 
-def _check_children(col: dict, idx: pd.Index) -> None:
+def _check_children(col: dict, faults: Faults) -> None:
     for k in SLOTS:
         absent = ~col[f"c{k}_present"]
         for field, filled in (
             ("age", col[f"c{k}_age"] != 0), ("sex", ~_sex(col, k, "")),
             ("alive", col[f"c{k}_alive"]), ("disabled", col[f"c{k}_disabled"]),
         ):  # fmt: skip
-            _check(absent & filled, "case.absent_slot_filled", idx, f"c{k}_{field}", slot=k)
-        _check(~absent & _sex(col, k, ""), "case.missing_value", idx, f"c{k}_sex")
+            faults.check(absent & filled, "case.absent_slot_filled", f"c{k}_{field}", slot=k)
+        faults.check(~absent & _sex(col, k, ""), "case.missing_value", f"c{k}_sex")
 
 
-def _check_household(col: dict, idx: pd.Index) -> None:
+def _check_household(col: dict, faults: Faults) -> None:
     kinds = CATEGORIES["household_type"]
     present = np.stack([col[f"c{k}_present"] for k in SLOTS])
     n_kids = present.sum(axis=0)
@@ -212,19 +269,11 @@ def _check_household(col: dict, idx: pd.Index) -> None:
     n_girls = np.stack([_sex(col, k, "F") for k in SLOTS]).sum(axis=0)
     one = col["household_type"] == kinds.index("one_child")
     two = col["household_type"] == kinds.index("two_daughter")
-    _check(
-        one & (n_kids != 1), "case.onechild_count", idx, "household_type", n_kids, alive=n_alive[_pos(one, n_kids != 1)]
-    )
-    _check(two & ((n_kids != 2) | (n_girls != 2)), "case.twogirl_children", idx, "household_type", n_kids,
-           girls=n_girls[_pos(two, (n_kids != 2) | (n_girls != 2))])  # fmt: skip
+    faults.check(one & (n_kids != 1), "case.onechild_count", "household_type", n_kids, alive=n_alive)
+    faults.check(two & ((n_kids != 2) | (n_girls != 2)), "case.twogirl_children", "household_type", n_kids,
+                 girls=n_girls)  # fmt: skip
     urban = col["residence"] == CATEGORIES["residence"].index("urban")
-    _check(col["urban_dibao"] & ~urban, "case.dibao_rural", idx, "urban_dibao")
-
-
-def _pos(a: np.ndarray, b: np.ndarray) -> int:
-    """Position of the first row where both masks hold (0 when none, for message filling)."""
-    hit = _first(a & b)
-    return 0 if hit is None else hit
+    faults.check(col["urban_dibao"] & ~urban, "case.dibao_rural", "urban_dibao")
 
 
 def _slot_values(col: dict, slot: np.ndarray, field: str) -> np.ndarray:
@@ -233,25 +282,25 @@ def _slot_values(col: dict, slot: np.ndarray, field: str) -> np.ndarray:
     return stacked[np.clip(slot, 0, len(SLOTS)), np.arange(len(slot))]
 
 
-def _check_events(col: dict, idx: pd.Index) -> None:
+def _check_events(col: dict, faults: Faults) -> None:
     for name, need_alive in (("college_child", True), ("graduate_child", True), ("child_died", False)):
         slot = col[f"ev_{name}"]
         c = f"ev_{name}"
         named = slot > 0
-        _check(slot > len(SLOTS), "case.child_missing", idx, c, slot)
-        _check(named & ~_slot_values(col, slot, "present"), "case.child_missing", idx, c, slot)
+        faults.check(slot > len(SLOTS), "case.child_missing", c, slot)
+        faults.check(named & ~_slot_values(col, slot, "present"), "case.child_missing", c, slot)
         alive = _slot_values(col, slot, "alive")
         key = "case.child_not_alive" if need_alive else "case.child_still_alive"
-        _check(named & (alive != need_alive), key, idx, c, slot)
+        faults.check(named & (alive != need_alive), key, c, slot)
     tier, college = col["ev_college_tier"], col["ev_college_child"] > 0
-    _check(college & ((tier < 1) | (tier > 4)), "case.tier_range", idx, "ev_college_tier", tier)
-    _check(~college & (tier != 0), "case.tier_without_child", idx, "ev_college_tier", tier)
+    faults.check(college & ((tier < 1) | (tier > 4)), "case.tier_range", "ev_college_tier", tier)
+    faults.check(~college & (tier != 0), "case.tier_without_child", "ev_college_tier", tier)
     both_alive = col["p1_alive"] & col["p2_alive"]
-    _check(col["ev_spouse_died"] & both_alive, "case.spouse_died_both_alive", idx, "ev_spouse_died")
+    faults.check(col["ev_spouse_died"] & both_alive, "case.spouse_died_both_alive", "ev_spouse_died")
     n_kids = np.stack([col[f"c{k}_present"] for k in SLOTS]).sum(axis=0)
     ocd = col["ev_only_child_disabled"]
-    _check(ocd & (n_kids != 1), "case.only_child_count", idx, "ev_only_child_disabled", n_kids)
+    faults.check(ocd & (n_kids != 1), "case.only_child_count", "ev_only_child_disabled", n_kids)
     any_disabled = np.stack([col[f"c{k}_disabled"] for k in SLOTS]).any(axis=0)
-    _check(ocd & ~any_disabled, "case.only_child_not_disabled", idx, "ev_only_child_disabled")
+    faults.check(ocd & ~any_disabled, "case.only_child_not_disabled", "ev_only_child_disabled")
     none = col["method"] == CATEGORIES["method"].index("none")
-    _check(col["ev_long_term_adopted"] & none, "case.adopted_without_method", idx, "ev_long_term_adopted")
+    faults.check(col["ev_long_term_adopted"] & none, "case.adopted_without_method", "ev_long_term_adopted")

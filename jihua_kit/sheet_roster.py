@@ -1,9 +1,9 @@
 """A household roster spreadsheet (one row per household) -> the valid household table and every error.
 
 Cells are read here (numbers, choices, yes/no, ID numbers), with the case format's defaults for
-blank optional cells. The household rules (`households.check_columns`) run on the whole table; as
-they stop at the first fault, a failing table is checked in blocks and each block again without
-its faulty row, so every rejected row is named while a clean table is checked in one pass.
+blank optional cells. The household rules run once on the whole table (`households.check_all_rows`),
+which keeps every failed row's first fault: a sheet whose every row is wrong costs what a good one
+costs.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jihua_kit.errors import KitError
-from jihua_kit.households import COLUMNS, EMPTY, INTS, PARENTS, REQUIRED, SLOTS, check_columns
+from jihua_kit.households import COLUMNS, EMPTY, INTS, PARENTS, REQUIRED, SLOTS, check_all_rows, check_columns
 from jihua_kit.masking import id_format_ok
 from jihua_kit.sheet_cells import (
     Bad,
@@ -34,7 +33,6 @@ from jihua_kit.sheet_cells import (
 from jihua_kit.sheet_headers import offered_words, roster_headers, roster_specs
 from jihua_kit.sheet_read import RawSheet, read_sheet
 
-BLOCK = 1024  # rows checked together once the whole table has failed
 CHILD_FIELDS = ("age", "sex", "alive", "disabled")
 
 
@@ -88,7 +86,7 @@ class _Reader:
         values = self.cells.parsed(code, parse, 0.0)
         if code in REQUIRED or required is not None:
             self.required_blank(code, required)
-        return values.astype(float).astype(np.int64)
+        return values.astype(float)  # whole numbers; the table check bounds them before any int64 conversion
 
 
 def _columns(reader: _Reader) -> dict[str, np.ndarray]:
@@ -137,31 +135,12 @@ def _spouse(reader: _Reader, col: dict[str, Any]) -> None:
 
 
 def check_rows(col: dict[str, np.ndarray], rows: np.ndarray, tick: Callable[[int], None]) -> tuple[list, list]:
-    """(valid tables, errors): the household rules over the whole table, then blocks when it fails."""
+    """(valid tables, errors): the household rules over the whole table, each failed row's first fault."""
     if len(rows) == 0:
         return [], []
-    try:
-        table = check_columns(col, pd.Index(rows))
-        tick(len(rows))
-        return [table], []
-    except KitError as err:
-        if err.row is None:
-            raise
-    tables, errors = [], []
-    for start in range(0, len(rows), BLOCK):
-        idx = np.arange(start, min(len(rows), start + BLOCK))
-        while idx.size:
-            try:
-                tables.append(check_columns({c: v[idx] for c, v in col.items()}, pd.Index(rows[idx])))
-                break
-            except KitError as err:
-                rest = idx[rows[idx] != err.row]
-                if err.row is None or len(rest) == len(idx):
-                    raise
-                errors.append(err)
-                idx = rest
-        tick(min(BLOCK, len(rows) - start))
-    return tables, errors
+    table, errors = check_all_rows(col, pd.Index(rows))
+    tick(len(rows))
+    return [table], errors
 
 
 def _empty_table() -> pd.DataFrame:

@@ -43,7 +43,7 @@ def col_letter(index: int) -> str:
     return letters
 
 
-def _cell(ref: str, value: Any, style: int) -> str:
+def _cell(ref: str, value: Any, style: int, mask: bool = True) -> str:
     s = f' s="{style}"' if style else ""
     if value is None or value == "" or (isinstance(value, float) and not np.isfinite(value)):
         return f'<c r="{ref}"{s}/>' if style else ""
@@ -55,10 +55,11 @@ def _cell(ref: str, value: Any, style: int) -> str:
             if isinstance(value, float)
             else f'<c r="{ref}"{s}><v>{value}</v></c>'
         )
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(scrub(str(value)))}</t></is></c>'
+    text = scrub(str(value)) if mask else str(value)
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
-def _column_cells(values: pd.Series, refs: np.ndarray) -> np.ndarray:
+def _column_cells(values: pd.Series, refs: np.ndarray, mask: bool = True) -> np.ndarray:
     """The cell XML of one column (object array of str; '' for an empty cell)."""
     kind = values.dtype.kind
     if kind in "iu":
@@ -79,13 +80,14 @@ def _column_cells(values: pd.Series, refs: np.ndarray) -> np.ndarray:
         blank = pd.isna(raw) | (raw == "")
         text = np.where(blank, "", raw).astype(object)
         joined = "\n".join(text.tolist())  # a line break: no ID-like run can span two cells
-        if _QUICK_ID.search(joined):  # rare: an ID-like number somewhere in the column
+        if mask and _QUICK_ID.search(joined):  # rare: an ID-like number somewhere in the column
             text = np.array([scrub(v) for v in text.tolist()], dtype=object)
         if ILLEGAL.search(joined) or any(ch in joined for ch in "&<>"):  # rare: escape cell by cell
             text = np.array([escape(v) for v in text.tolist()], dtype=object)
         xml = '<c r="' + refs + '" t="inlineStr"><is><t xml:space="preserve">' + text + "</t></is></c>"
         return np.where(blank, "", xml)
-    return np.array([_cell(r, v, NORMAL) for r, v in zip(refs.tolist(), values.tolist(), strict=True)], dtype=object)
+    cells = [_cell(r, v, NORMAL, mask) for r, v in zip(refs.tolist(), values.tolist(), strict=True)]
+    return np.array(cells, dtype=object)
 
 
 @dataclass
@@ -144,19 +146,19 @@ class Sheet:
             "</dataValidation>"
         )
 
-    def _xml_rows(self) -> Iterable[tuple[str, int]]:
+    def _xml_rows(self, mask: bool) -> Iterable[tuple[str, int]]:
         for first, part in self.parts:
             if isinstance(part, pd.DataFrame):
-                yield from _frame_xml(part, first)
+                yield from _frame_xml(part, first, mask)
             else:
                 rows, style = part
                 out = []
                 for i, row in enumerate(rows):
-                    cells = "".join(_cell(f"{col_letter(j)}{first + i}", v, style) for j, v in enumerate(row))
+                    cells = "".join(_cell(f"{col_letter(j)}{first + i}", v, style, mask) for j, v in enumerate(row))
                     out.append(f'<row r="{first + i}">{cells}</row>')
                 yield "".join(out), len(rows)
 
-    def write(self, out: Any, drawing_rel: str | None, progress: Callable[[int], None]) -> None:
+    def write(self, out: Any, drawing_rel: str | None, progress: Callable[[int], None], mask: bool = True) -> None:
         last = max(self.next_row - 1, 1)
         out.write(f'{HEAD}<worksheet {NS} {R_NS}><dimension ref="A1:{col_letter(self.max_col - 1)}{last}"/>'.encode())
         pane = ""
@@ -177,7 +179,7 @@ class Sheet:
                 cols += f'<col min="{j + 1}" max="{j + 1}" width="{w:.1f}" customWidth="1"{style}/>'
             out.write(f"<cols>{cols}</cols>".encode())
         out.write(b"<sheetData>")
-        for xml, n in self._xml_rows():
+        for xml, n in self._xml_rows(mask):
             out.write(xml.encode())
             progress(n)
         out.write(b"</sheetData>")
@@ -193,21 +195,25 @@ class Sheet:
         out.write(b"</worksheet>")
 
 
-def _frame_xml(df: pd.DataFrame, first: int) -> Iterable[tuple[str, int]]:
+def _frame_xml(df: pd.DataFrame, first: int, mask: bool = True) -> Iterable[tuple[str, int]]:
     for start in range(0, len(df), CHUNK_ROWS):
         part = df.iloc[start : start + CHUNK_ROWS]
         nums = np.arange(first + start, first + start + len(part)).astype(str).astype(object)
-        cols = [_column_cells(part.iloc[:, j], col_letter(j) + nums) for j in range(part.shape[1])]
+        cols = [_column_cells(part.iloc[:, j], col_letter(j) + nums, mask) for j in range(part.shape[1])]
         heads = '<row r="' + nums + '">'
         rows = ["".join(t) + "</row>" for t in zip(heads.tolist(), *(c.tolist() for c in cols), strict=True)]
         yield "".join(rows), len(part)
 
 
 class Workbook:
-    """Sheets in order; `save(path)` writes the package. `progress(n)` is called per block of rows."""
+    """Sheets in order; `save(path)` writes the package. `progress(n)` is called per block of rows.
 
-    def __init__(self) -> None:
+    `mask_ids=False` writes text as given: only for making test and benchmark input, never for an output.
+    """
+
+    def __init__(self, mask_ids: bool = True) -> None:
         self.sheets: list[Sheet] = []
+        self.mask_ids = mask_ids
 
     def row_count(self) -> int:
         """Rows to be written over all sheets (for a progress bar)."""
@@ -261,7 +267,7 @@ class Workbook:
             zf.writestr(entry("xl/styles.xml"), STYLES)
             for i, sheet in enumerate(self.sheets, 1):
                 with zf.open(entry(f"xl/worksheets/sheet{i}.xml"), "w", force_zip64=True) as out:
-                    sheet.write(out, "rId1" if sheet.picture else None, progress)
+                    sheet.write(out, "rId1" if sheet.picture else None, progress, self.mask_ids)
                 if sheet.picture:
                     zf.writestr(entry(f"xl/worksheets/_rels/sheet{i}.xml.rels"),
                                 rels([("rId1", "drawing", f"../drawings/drawing{i}.xml")]))  # fmt: skip
