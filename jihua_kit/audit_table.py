@@ -136,7 +136,8 @@ def _counts(rows: _Rows, df: pd.DataFrame, col: str, bound: int, over_key: str) 
     rows.fail(ok & (num < 0), "audit.negative", col)
     rows.fail(ok & (num >= 0) & (num % 1 != 0), "audit.not_whole", col)
     rows.fail(ok & (num % 1 == 0) & (num > bound), over_key, col, bound=bound)
-    return np.where(ok, num, 0).astype(np.int64)  # rows with a fault are dropped, never truncated
+    inside = ok & (num >= 0) & (num <= bound)  # rows with a fault are dropped, never truncated or wrapped
+    return np.where(inside, num, 0).astype(np.int64)
 
 
 def _flags(rows: _Rows, df: pd.DataFrame, col: str) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ class _Unit:
         return raw
 
     def whole(self, raw: Any, field: str) -> int:
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or (isinstance(raw, float) and not isfinite(raw)):
             raise self.fail("audit.bad_number", field, got=raw)
         if raw < 0:
             raise self.fail("audit.negative", field, got=raw)
@@ -81,7 +82,7 @@ class _Unit:
         return n
 
     def parity(self, raw: Any, field: str) -> int:
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or (isinstance(raw, float) and not isfinite(raw)):
             raise self.fail("audit.bad_number", field, got=raw)
         if raw % 1:
             raise self.fail("audit.not_whole", field, got=raw)
@@ -123,9 +124,11 @@ def _identity_of(rec: Any, n: int) -> str:
     return str(uid) if uid not in (None, "") else f"#{n}"
 
 
-def record_row(rec: Mapping, params: Params | None = None, file: str | None = None, n: int = 1) -> dict[str, Any]:
-    """One unit record -> one row of the unit table (a dict with every column)."""
-    lay = layout(params)
+def record_row(rec: Mapping, params: Params | None = None, file: str | None = None, n: int = 1,
+               lay: Layout | None = None) -> dict[str, Any]:  # fmt: skip
+    """One unit record -> one row of the unit table (a dict with every column); `lay` saves
+    working out the layout again for every record of a file."""
+    lay = lay or layout(params)
     chk = _Unit(lay, _identity_of(rec, n), file)
     rec = chk.mapping(rec, "", UNIT_FIELDS)
     for name in ("unit_id", "period"):
@@ -134,6 +137,8 @@ def record_row(rec: Mapping, params: Params | None = None, file: str | None = No
     row: dict[str, Any] = {c: 0 for c in lay.int_columns} | {c: False for c in lay.flag_codes}
     for name in (*TEXT_COLUMNS, *OPTIONAL_COLUMNS):
         value = rec.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+            raise chk.fail("audit.not_text", name, got=value)  # a list, a mapping, .nan: not an ID or a name
         row[name] = "" if value is None else str(value).strip()
     findings = chk.mapping(rec.get("findings") or {}, "findings", lay.finding_codes, "audit.unknown_code")
     for code, value in findings.items():
@@ -158,7 +163,8 @@ def record_row(rec: Mapping, params: Params | None = None, file: str | None = No
 def units_table(records: Iterable[Mapping], params: Params | None = None, file: str | None = None) -> pd.DataFrame:
     """Unit records -> the validated unit table (one row per unit, in the given order)."""
     params = params or default_params()
-    rows = [record_row(rec, params, file, n) for n, rec in enumerate(records, start=1)]
+    lay = layout(params)
+    rows = [record_row(rec, params, file, n, lay) for n, rec in enumerate(records, start=1)]
     if not rows:
         raise KitError("audit.no_units", file=file)
     df = pd.DataFrame(rows, columns=layout(params).columns + list(OPTIONAL_COLUMNS))

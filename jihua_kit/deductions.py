@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -97,9 +98,9 @@ class ScoreResult:
     payment_due_by: np.ndarray
     traces: dict[str, Trace] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def total(self) -> np.ndarray:
-        """Total points per unit: the sum of the lines, by construction."""
+        """Total points per unit: the sum of the lines, by construction (computed once)."""
         return np.sum(list(self.points.values()), axis=0) if self.points else np.zeros(len(self.table))
 
     def __len__(self) -> int:

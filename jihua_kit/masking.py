@@ -29,8 +29,9 @@ MASK = "*"
 QUOTE_MAX = 80  # characters of a value a message may show
 ID_MIN, ID_MAX = 15, 18  # digits of an ID number (old 15-digit numbers, 17 digits + check character)
 # Candidates: groups of two or more digits split by single spaces or dashes, with an optional final X;
-# not after another digit or a decimal point. Those with 15 or more digits are masked.
-_CANDIDATE = re.compile(r"(?<!\d)(?<!\d\.)\d{2,}(?:[ \-]\d{2,})*(?:[ \-]\d?[Xx]|[Xx])?")
+# not after another digit or a decimal point, and only where 15 digits follow (checked in C, so long
+# text with many short numbers costs no Python call per number). Those with 15 or more are masked.
+_CANDIDATE = re.compile(r"(?<!\d)(?<!\d\.)(?=\d(?:[ \-]?\d){14})\d{2,}(?:[ \-]\d{2,})*(?:[ \-]\d?[Xx]|[Xx])?")
 _QUICK = re.compile(r"\d(?:[ \-]?\d){14}")  # 15 digits, perhaps split: all a masked run needs
 _ID_FORMAT = re.compile(r"^(\d{17}[\dX]|\d{15})$", re.ASCII)
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
@@ -75,12 +76,14 @@ def _mask_match(match: re.Match) -> str:
 
 def scrub(text: str) -> str:
     """Mask every ID-like number inside `text` (other values are returned unchanged)."""
-    return _CANDIDATE.sub(_mask_match, text) if isinstance(text, str) and text else text
+    if not isinstance(text, str) or _QUICK.search(text) is None:  # most text: one quick search, nothing to mask
+        return text
+    return _CANDIDATE.sub(_mask_match, text)
 
 
 def has_id_like(text: str) -> bool:
-    """Whether `scrub` would change `text` (a quick search first: most text has no 15 digits together)."""
-    return _QUICK.search(text) is not None and scrub(text) != text
+    """Whether `scrub` would change `text`."""
+    return scrub(text) != text
 
 
 def scrub_series(values: pd.Series) -> pd.Series:

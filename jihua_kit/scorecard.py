@@ -7,10 +7,10 @@ deadline with its due date where an inspection date is known, and the judicial-r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from jihua_kit.audit_table import TEXT_COLUMNS
 from jihua_kit.calendar_dates import working_days
@@ -24,34 +24,68 @@ def number(x: float) -> int | float:
     return int(x) if x.is_integer() else x
 
 
-def _date(value: Any) -> str | None:
-    return None if pd.isna(value) else str(np.datetime64(value, "D"))
-
-
-def unit_record(result: ScoreResult, i: int, params: Params, lang: str = "zh") -> dict[str, Any]:
-    """The score of the unit at position `i` of the scored table."""
-    row = result.table.iloc[i]
-    out: dict[str, Any] = {c: (str(row[c]) or None) if c == "inspection_date" else str(row[c]) for c in TEXT_COLUMNS}
-    out["total_points"] = number(result.total[i])
-    out["items"] = [
-        {"id": pid, "name": params.get(pid).name(lang), "count": int(result.counts[pid][i]), "points": number(pts[i])}
-        for pid, pts in result.points.items()
-    ]
-    out["flags"] = {name: bool(result.flags[name][i]) for name in FLAG_NAMES}
-    out["consequences"] = {
-        "payment_deadline": {
-            "applies": bool(result.consequences["payment_deadline"][i]),
-            "working_days": working_days(params),
-            "due_by": _date(result.payment_due_by[i]),
-        },
-        "judicial_referral": bool(result.consequences["judicial_referral"][i]),
-    }
-    return out
+def _dates(values: np.ndarray) -> list[str | None]:
+    days = np.asarray(values, dtype="datetime64[D]")
+    return [None if d == "NaT" else d for d in np.datetime_as_string(days).tolist()]
 
 
 def unit_records(result: ScoreResult, params: Params, lang: str = "zh") -> list[dict[str, Any]]:
     """One record per scored unit, in table order."""
-    return [unit_record(result, i, params, lang) for i in range(len(result))]
+    return list(iter_unit_records(result, params, lang))
+
+
+def iter_unit_records(result: ScoreResult, params: Params, lang: str = "zh") -> Iterator[dict[str, Any]]:
+    """The records of `unit_records`, one at a time (for writing a large audit without holding them all).
+
+    Each array is read once, column by column, so 100,000 units cost ten times what 10,000 do.
+    """
+    table, n = result.table, len(result)
+    text = {c: table[c].astype(str).tolist() for c in TEXT_COLUMNS}
+    names = {pid: params.get(pid).name(lang) for pid in result.points}
+    counts = {pid: result.counts[pid].astype(np.int64).tolist() for pid in result.points}
+    points = {pid: [number(x) for x in pts.tolist()] for pid, pts in result.points.items()}
+    totals = [number(x) for x in result.total.tolist()]
+    flags = {name: result.flags[name].astype(bool).tolist() for name in FLAG_NAMES}
+    deadline = result.consequences["payment_deadline"].astype(bool).tolist()
+    referral = result.consequences["judicial_referral"].astype(bool).tolist()
+    days, due = working_days(params), _dates(result.payment_due_by)
+    for i in range(n):
+        out: dict[str, Any] = {c: text[c][i] for c in TEXT_COLUMNS}
+        out["inspection_date"] = out["inspection_date"] or None
+        out["total_points"] = totals[i]
+        out["items"] = [{"id": pid, "name": names[pid], "count": counts[pid][i], "points": points[pid][i]}
+                        for pid in names]  # fmt: skip
+        out["flags"] = {name: flags[name][i] for name in FLAG_NAMES}
+        out["consequences"] = {
+            "payment_deadline": {"applies": deadline[i], "working_days": days, "due_by": due[i]},
+            "judicial_referral": referral[i],
+        }
+        yield out
+
+
+def unit_record(result: ScoreResult, i: int, params: Params, lang: str = "zh") -> dict[str, Any]:
+    """The score of the unit at position `i` of the scored table."""
+    one = ScoreResult(result.table.iloc[[i]], {k: v[[i]] for k, v in result.points.items()},
+                      {k: v[[i]] for k, v in result.counts.items()}, {}, result.rates,
+                      {k: v[[i]] for k, v in result.flags.items()},
+                      {k: v[[i]] for k, v in result.consequences.items()}, result.payment_due_by[[i]])  # fmt: skip
+    return unit_records(one, params, lang)[0]
+
+
+def summary_of(result: ScoreResult) -> dict[str, Any]:
+    """`summary` of the records of `result`, from its arrays (no records needed)."""
+    total, n = result.total, len(result)
+    cons = result.consequences
+    return {
+        "units": n,
+        "total_points": number(total.sum()) if n else 0,
+        "mean_points": round(float(total.sum()) / n, 2) if n else 0,
+        "max_points": number(total.max()) if n else 0,
+        "units_with_points": int((total > 0).sum()),
+        "flags": {name: int(result.flags[name].sum()) for name in FLAG_NAMES},
+        "consequences": {name: int(np.asarray(cons[name], dtype=bool).sum()) for name in ("payment_deadline",
+                                                                                          "judicial_referral")},
+    }  # fmt: skip
 
 
 def summary(records: list[dict[str, Any]]) -> dict[str, Any]:

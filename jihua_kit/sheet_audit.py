@@ -68,7 +68,7 @@ def read_audit(path: str | Path, params: Params, sheet_name: str | None = None) 
         empty = cells.blank(code)
         cells.fail(empty, code, "sheets.empty")
         values = values.astype(float)  # NaN: blank, or a cell that is not a whole number (recorded above)
-        frame[code] = np.where(np.isnan(values), 0, values).astype(np.int64)  # other faults: partition_table
+        frame[code] = np.where(np.isnan(values), 0.0, values)  # bounds: partition_table, before any int64
     yes_no = word_parser("yes_no", "、".join(offered_words("yes_no")))
     for code in lay.flag_codes:
         if code in sheet.columns:

@@ -3,17 +3,17 @@ table, write the result workbook (--out), print a report with no personal data, 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from jihua_kit.deductions import score
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
+from jihua_kit.jsonout import write_json
 from jihua_kit.masking import scrub
 from jihua_kit.outputs import check_output_file
 from jihua_kit.params import Params
-from jihua_kit.scorecard import summary, unit_records
+from jihua_kit.scorecard import iter_unit_records, summary, summary_of
 from jihua_kit.sheet_audit import read_audit
 from jihua_kit.sheet_cells import SheetError, SheetStats
 from jihua_kit.sheet_read import SHEET_SUFFIXES
@@ -61,11 +61,11 @@ def score_sheet(path: str, params: Params, out: str | None, lang: str, as_json: 
     result = score(sheet.table, params) if len(sheet.table) else None
     if out:
         write_scorecard(out, sheet, result, params, lang)
-    records = unit_records(result, params, lang) if result is not None and as_json else []
-    if as_json:
-        payload = {"units": records, "summary": summary(records), "sheet": sheet.stats.to_dict(),
-                   "errors": [error_dict(e) for e in sheet.errors]}  # fmt: skip
-        print(scrub(json.dumps(payload, ensure_ascii=False, indent=2)))
+    if as_json:  # one unit and one error per line (the CLI masks ID-like numbers in what it prints)
+        records = iter_unit_records(result, params, lang) if result is not None else iter(())
+        payload = {"units": records, "summary": summary_of(result) if result is not None else summary([]),
+                   "sheet": sheet.stats.to_dict(), "errors": map(error_dict, sheet.errors)}  # fmt: skip
+        write_json(payload, ["units", "errors"])
         return REJECTED_EXIT if sheet.stats.rejected else 0
     body = []
     if result is not None:
@@ -123,9 +123,9 @@ def explain_sheet(path: str, scenario: str, readings: dict[str, str], out: str |
             "households": _household_records(pay, roster) if pay is not None else [],
             "by_benefit": pay.by_benefit.to_dict("records") if pay is not None else [],
             "sheet": roster.stats.to_dict(),
-            "errors": [error_dict(e.redacted()) for e in roster.errors],
+            "errors": (error_dict(e.redacted()) for e in roster.errors),
         }
-        print(scrub(json.dumps(payload, ensure_ascii=False, indent=2)))
+        write_json(payload, ["households", "errors"])
         return REJECTED_EXIT if roster.stats.rejected else 0
     shown = [
         (label, format_number(v) if isinstance(v, (int, float)) else v)

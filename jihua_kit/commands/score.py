@@ -10,7 +10,6 @@ workbook, and the exit code is 3 when any row was rejected.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,9 @@ from jihua_kit.cli import add_common
 from jihua_kit.deductions import FLAG_NAMES, score
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
+from jihua_kit.jsonout import write_json
 from jihua_kit.params import Params, load_parameters
-from jihua_kit.scorecard import summary, unit_records
+from jihua_kit.scorecard import iter_unit_records, summary, summary_of, unit_records
 from jihua_kit.sheet_audit import read_audit
 from jihua_kit.sheet_commands import is_sheet, score_sheet, sheet_only
 from jihua_kit.textfmt import format_number, table
@@ -91,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
         explanation = explain_unit(units, params, args.lang)
         print(explanation.to_json() if args.json else explanation.to_text())
         return 0
-    records = score_frame(units, params, args.lang)
-    if args.json:
-        print(json.dumps({"units": records, "summary": summary(records)}, ensure_ascii=False, indent=2))
+    result = score(units, params)
+    if args.json:  # one unit per line, written as it is made: 100,000 units stream out
+        write_json({"units": iter_unit_records(result, params, args.lang), "summary": summary_of(result)}, ["units"])
     else:
-        print(summary_text(records, args.lang))
+        print(summary_text(unit_records(result, params, args.lang), args.lang))
     return 0
