@@ -25,7 +25,7 @@ LEVEL_ALIASES = {"村": "village", "居": "village", "村(居)": "village", "乡
                  "镇": "township", "部门": "department", "县直部门": "department"}  # fmt: skip
 POLICIES = ("in", "out")
 RESIDENT_BACKLOG = "resident_backlog"
-_PERIOD = re.compile(r"^\d{4}(Q[1-4])?$")
+PERIOD = re.compile(r"^[0-9]{4}(Q[1-4])?$")  # 2013 or 2013Q2 (ASCII digits)
 _PARITY_COLUMN = re.compile(r"^(missed_in|missed_out|resident_out_births)_(\d+)$")
 
 
@@ -161,7 +161,7 @@ def _identity(rows: _Rows, df: pd.DataFrame) -> dict[str, pd.Series]:
     uid = out["unit_id"]
     rows.fail((uid == "").to_numpy(), "audit.missing_unit_id", "unit_id")
     rows.fail((uid.duplicated() & (uid != "")).to_numpy(), "audit.duplicate_unit", "unit_id")
-    rows.fail(~out["period"].str.fullmatch(_PERIOD.pattern).to_numpy(dtype=bool), "audit.bad_period", "period")
+    rows.fail(~out["period"].str.fullmatch(PERIOD.pattern).to_numpy(dtype=bool), "audit.bad_period", "period")
     level = out["level"].replace("", "village").map(lambda v: LEVEL_ALIASES.get(v, v))
     rows.fail(~level.isin(LEVELS).to_numpy(), "audit.bad_level", "level", allowed=", ".join(LEVELS))
     out["level"] = level

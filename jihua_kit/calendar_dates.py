@@ -16,11 +16,28 @@ import pandas as pd
 
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
+from jihua_kit.limits import check_year
 from jihua_kit.params import HOLIDAYS_FILE, Params, default_params
 
 REWARD_ID = "C-REWARD-DEADLINE"
-_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I)
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.I | re.ASCII)
+_DAY = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$", re.ASCII)  # a whole date: '2013' alone is not one
 COLUMNS = ("id", "name", "start", "due", "section", "note")
+
+
+def to_date(value: object) -> dt.date:
+    """A date, a datetime, or text like 2013-07-05 (also 2013/7/5) -> a date; ValueError otherwise
+    ('2013' alone, '2013-02-30', 'garbage'). Callers check the year against TR-DATE-BOUNDS."""
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str) and _DAY.match(value.strip()):
+        y, m, d = (int(x) for x in re.split(r"[-/.]", value.strip()))
+        day = dt.date(y, m, d)
+    else:
+        raise ValueError(value)
+    return day
 
 
 def holiday_dates(params: Params, holidays: Iterable[str | dt.date] | None = None) -> np.ndarray:
@@ -28,11 +45,13 @@ def holiday_dates(params: Params, holidays: Iterable[str | dt.date] | None = Non
     given = params.store.holidays if holidays is None else tuple(holidays)
     out = []
     for i, day in enumerate(given):
+        file = HOLIDAYS_FILE if holidays is None else None
         try:
-            out.append(np.datetime64(pd.Timestamp(str(day)).date(), "D"))
+            date = to_date(day if isinstance(day, (dt.date, str)) else str(day))
         except (ValueError, TypeError):
-            file = HOLIDAYS_FILE if holidays is None else None
             raise KitError("calendar.bad_holiday", file=file, field=f"dates[{i}]", got=day) from None
+        check_year(date.year, file=file, field=f"dates[{i}]")
+        out.append(np.datetime64(date, "D"))
     return np.array(sorted(out), dtype="datetime64[D]")
 
 
@@ -69,12 +88,12 @@ def parse_when(when: str | dt.date) -> tuple[int, int, dt.date | None]:
     """'2013Q2' -> (2013, 2, None); a date -> (year, its quarter, the date)."""
     if isinstance(when, str) and _QUARTER.match(when.strip()):
         m = _QUARTER.match(when.strip())
-        return int(m.group(1)), int(m.group(2)), None
+        return check_year(int(m.group(1)), field="quarter"), int(m.group(2)), None
     try:
-        day = pd.Timestamp(when).date()
+        day = to_date(when)
     except (ValueError, TypeError):
         raise KitError("calendar.bad_when", field="quarter", got=when) from None
-    return day.year, (day.month - 1) // 3 + 1, day
+    return check_year(day.year, field="quarter"), (day.month - 1) // 3 + 1, day
 
 
 def _month(year: int, quarter: int, month_of_quarter: int) -> pd.Timestamp:
@@ -102,6 +121,8 @@ def due_dates(
     """
     params = params or default_params()
     year, q, day = parse_when(quarter)
+    if holidays is not None:
+        holiday_dates(params, holidays)  # checked even when no payment deadline is asked for
     reward_from = reward_from if reward_from is not None else day
     rows = []
     step = int(params.value("C-STATS-MONTHLY", "every_months"))
@@ -119,9 +140,10 @@ def due_dates(
     rows.append(_row(params, "C-EXAM-MISSED", nxt, missed_due, lang, t("calendar.note.missed", lang)))
     if reward_from is not None:
         try:
-            start = pd.Timestamp(reward_from)
+            start = pd.Timestamp(to_date(reward_from))
         except (ValueError, TypeError):
             raise KitError("calendar.bad_date", field="reward_from", got=reward_from) from None
+        check_year(start.year, field="reward_from")
         hol = holiday_dates(params, holidays)
         due = pd.Timestamp(add_working_days([start], params, hol)[0])
         note = t("calendar.note.reward", lang, n=working_days(params), holidays=len(hol))

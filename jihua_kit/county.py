@@ -34,7 +34,7 @@ from jihua_kit.county_schema import (
 )  # fmt: skip
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import catalog, t
-from jihua_kit.limits import read_text
+from jihua_kit.limits import SIM_BOUNDS, bound, check_year, read_text
 from jihua_kit.paths import data_dir
 from jihua_kit.yamlio import load_yaml
 
@@ -118,6 +118,7 @@ class County:
             self, figures=figures, distributions=dists, overrides=self.overrides + tuple(overrides.items())
         )
         _check_townships(county)
+        _check_bounds(county)
         return county
 
 
@@ -145,6 +146,30 @@ def _override_share(dist: Distribution, cat: str, value: float, file: str) -> Di
         raise KitError("county.balance_negative", file=file, record=dist.id, field=where, balance=dist.balance)
     central[b] = max(central[b], 0.0)
     return replace(dist, central=tuple(central))
+
+
+_SIZE_BOUNDS = {"registered_population": (None, "population_max"), "villages": (None, "villages_max"),
+                "household_size": ("household_size_min", "household_size_max")}  # fmt: skip
+
+
+def _check_bounds(county: County) -> None:
+    """Population, villages and household size within TR-SIM-BOUNDS (low, central and high alike):
+    a household size of 0 or 100 million villages is refused here, not met as a crash later."""
+    for fid, (low_key, high_key) in _SIZE_BOUNDS.items():
+        fig = county.figures[fid]
+        low = bound(SIM_BOUNDS, low_key) if low_key else 1
+        high = bound(SIM_BOUNDS, high_key)
+        for name, value in (("low", fig.low), ("central", fig.central), ("high", fig.high)):
+            if not low <= value <= high:
+                field = "value" if fig.status == "fact" else name
+                raise KitError("county.out_of_bounds", file=county.file, record=fid, field=field, got=value, low=low,
+                               high=high, bound=f"{SIM_BOUNDS} {high_key}")  # fmt: skip
+
+
+def _reference_year(raw: Any, file: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise KitError("county.bad_year", file=file, record="county", field="reference_year", got=raw)
+    return check_year(raw, file=file, record="county", field="reference_year")
 
 
 def _check_townships(county: County) -> None:
@@ -182,9 +207,10 @@ def parse_county(raw: Any, file: str) -> County:
         pick = lambda xs, o=order: tuple(xs[i] for i in o)  # noqa: E731
         dists[did] = replace(d, categories=cats, central=pick(d.central), low=pick(d.low), high=pick(d.high))
     county = County(
-        str(meta["id"]), str(meta["name_zh"]), str(meta["name_en"]), int(meta["reference_year"]),
+        str(meta["id"]), str(meta["name_zh"]), str(meta["name_en"]), _reference_year(meta["reference_year"], file),
         str(meta["note_zh"]), str(meta["note_en"]), figures, dists, file,
     )  # fmt: skip
+    _check_bounds(county)
     _check_townships(county)
     return county
 

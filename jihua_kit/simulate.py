@@ -23,6 +23,7 @@ from jihua_kit.county import County, load_county
 from jihua_kit.errors import KitError
 from jihua_kit.households import validate_table
 from jihua_kit.lifecycle import advance
+from jihua_kit.limits import SIM_BOUNDS, check_at_most
 from jihua_kit.params import DEFAULT_SCENARIO, Params, load_parameters
 from jihua_kit.population import CHUNK_SIZE, Layout, check_size, chunk_bounds, generate_chunk, layout
 
@@ -132,7 +133,13 @@ def year_range(first: int, last: int | None = None) -> list[int]:
     last = first if last is None else last
     if last < first:
         raise KitError("sim.bad_years", field="years", got=f"{first}-{last}")
+    check_at_most(last - first + 1, SIM_BOUNDS, "years_max", field="years")  # before the list is made
     return list(range(first, last + 1))
+
+
+def check_years_ahead(last: int, start: int) -> None:
+    """Every year from the reference year to `last` is simulated: at most `years_max` of them."""
+    check_at_most(last - start + 1, SIM_BOUNDS, "years_max", field="years")
 
 
 def project(
@@ -158,12 +165,14 @@ def project(
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise KitError("sim.bad_seed", field="seed", got=seed)
     n = county.households if households is None else check_size(households)
+    check_at_most(n, SIM_BOUNDS, "households_max", field="households")
     start = county.reference_year
     years = year_range(start) if years is None else sorted(set(years))
     if not years:
         raise KitError("sim.bad_years", field="years", got="")
     if years[0] < start:
         raise KitError("sim.years_before", field="years", got=years[0], start=start)
+    check_years_ahead(years[-1], start)
     lay = layout(county, seed)
     uptake = county.value("uptake")
     out = {s: [YearResult(y, s, lay, uptake, county.households, n) for y in years] for s in views}

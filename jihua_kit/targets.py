@@ -8,6 +8,7 @@ thresholds and comparators come from `data/parameters/targets.yaml`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ _PREV_FIELDS = ("actual", "previous")
 
 
 def _number(raw: Any, field: str, unit: str) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):  # .nan, .inf
         raise KitError("target.bad_number", field=field, got=raw)
     if raw < 0:
         raise KitError("target.negative", field=field, got=raw)

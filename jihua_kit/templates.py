@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from jihua_kit.audit_table import layout
+from jihua_kit.audit_table import PERIOD, layout
 from jihua_kit.county import load_county
+from jihua_kit.errors import KitError
 from jihua_kit.households import BOUNDS_ID, INTS, REQUIRED, SLOTS
 from jihua_kit.i18n import t
+from jihua_kit.limits import check_year
+from jihua_kit.outputs import check_output_file
 from jihua_kit.params import Params, default_params
 from jihua_kit.paths import data_dir
 from jihua_kit.population import layout as village_layout
@@ -61,8 +64,20 @@ def _headers(sheet: Sheet, specs: list[Spec]) -> None:
     sheet.freeze = (2, 2)
 
 
+def check_period(period: str) -> str:
+    """An assessment period as the audit table takes it (2013 or 2013Q2), in TR-DATE-BOUNDS; '' for none."""
+    text = str(period).strip().upper()
+    if text and not PERIOD.fullmatch(text):
+        raise KitError("audit.bad_period", field="--period", got=period)
+    if text:
+        check_year(int(text[:4]), field="--period")
+    return text
+
+
 def audit_template(path: str | Path, period: str = "", params: Params | None = None) -> Path:
     """Write the audit fill-in workbook: one row per village, counts pre-filled with 0."""
+    path = check_output_file(path, field="file")
+    period = check_period(period)
     params = params or default_params()
     lay = layout(params)
     specs = audit_specs(params)
@@ -126,6 +141,7 @@ def _int_bound(code: str, params: Params) -> int:
 
 def roster_template(path: str | Path) -> Path:
     """Write the household roster workbook: headers, validation and drop-down lists, no rows."""
+    path = check_output_file(path, field="file")
     specs = roster_specs()
     bounds = default_params()
     book = Workbook()

@@ -18,16 +18,18 @@ from jihua_kit.cli import add_common
 from jihua_kit.county import load_county
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
+from jihua_kit.limits import SIM_BOUNDS, check_at_most
+from jihua_kit.outputs import check_output_folder
 from jihua_kit.params import DEFAULT_SCENARIO, SCENARIOS
 from jihua_kit.sensitivity import DEFAULT_SAMPLE, runs
-from jihua_kit.simulate import chunk_count, year_range
+from jihua_kit.simulate import check_years_ahead, chunk_count, year_range
 from jihua_kit.textfmt import format_number, table
 
 if TYPE_CHECKING:
     from jihua_kit.sim_run import SimulationRun
 
 NAME = "simulate"
-_YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$")
+_YEARS = re.compile(r"^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$", re.ASCII)
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -47,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def _whole(raw: str | None, key: str, field: str, minimum: int) -> int | None:
     if raw is None:
         return None
-    if not re.fullmatch(r"\s*\d+\s*", raw) or int(raw) < minimum:
+    if not re.fullmatch(r"\s*\d+\s*", raw, re.ASCII) or int(raw) < minimum:  # ASCII: '٣' is not 3
         raise KitError(key, field=field, got=raw)
     return int(raw)
 
@@ -119,11 +121,16 @@ def summary(run: SimulationRun, tables: dict, lang: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    out = check_output_folder(args.out, [args.county])
     county = load_county(args.county)
     years = parse_years(args.years, county.reference_year)
+    check_years_ahead(years[-1], county.reference_year)
     seed = _whole(args.seed, "sim.bad_seed", "seed", 0)
     households = _whole(args.households, "sim.bad_households", "households", 1)
+    check_at_most(households if households is not None else county.households, SIM_BOUNDS, "households_max",
+                  field="households")  # fmt: skip
     sample = _whole(args.sensitivity, "sim.bad_households", "sensitivity", 0)
+    check_at_most(sample, SIM_BOUNDS, "sensitivity_max", field="sensitivity")
     compare = args.compare or next(s for s in SCENARIOS if s != args.scenario)
     if compare == args.scenario:
         raise KitError("sim.same_scenario", field="compare", got=compare)
@@ -139,7 +146,10 @@ def run(args: argparse.Namespace) -> int:
         result = run_simulation(county, args.scenario, compare, years, seed, households, sample, lang=args.lang,
                                 progress=bar.update, workers=min(2, os.cpu_count() or 1))  # fmt: skip
     tables = result.tables(args.lang)
-    paths = result.write(args.out, args.lang)
+    try:
+        paths = result.write(out, args.lang)
+    except OSError as exc:
+        raise KitError("out.cannot_write", field="--out", file=str(out), detail=exc.strerror or str(exc)) from None
     if args.json:
         first = tables["by_benefit"][tables["by_benefit"]["year"] == years[0]]
         doc = {"by_year": tables["by_year"].to_dict("records"), "by_benefit": first.to_dict("records"),

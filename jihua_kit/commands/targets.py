@@ -7,12 +7,15 @@ import json
 from pathlib import Path
 
 from jihua_kit.cli import add_common
+from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
+from jihua_kit.outputs import check_output_file
 from jihua_kit.params import default_params
 from jihua_kit.targets import check_targets, figure_text, load_figures, targets_chart
 from jihua_kit.textfmt import format_number, table
 
 NAME = "targets"
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -25,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     params = default_params()
+    if args.chart:
+        check_output_file(args.chart, [args.figures], CHART_SUFFIXES, "--chart")
     raw = load_figures(args.figures)
     checked = check_targets(raw, params, args.lang)
     if args.chart:
@@ -32,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
 
         matplotlib.use("Agg")
         fig = targets_chart(checked, args.lang)
-        fig.savefig(Path(args.chart), dpi=120)
+        try:
+            fig.savefig(Path(args.chart), dpi=120)
+        except OSError as exc:
+            raise KitError("out.cannot_write", field="--chart", detail=exc.strerror or str(exc)) from None
     if args.json:
         records = checked.to_dict(orient="records")
         print(json.dumps({"unit": raw.get("unit"), "year": raw.get("year"), "status": raw.get("status"),
