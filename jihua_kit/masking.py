@@ -108,7 +108,7 @@ def quote(value: Any, limit: int = QUOTE_MAX) -> Any:
         if -(10**14) < value < 10**14:
             return value
         if value.bit_length() > 4 * limit:  # str() of a huge int is slow (and refused past 4,300 digits)
-            return f"{'-' if value < 0 else ''}~2^{value.bit_length()}"
+            return f"{'-' if value < 0 else ''}~1e{int(value.bit_length() * 0.30103)}"
         return _cut(str(value), limit)
     if isinstance(value, float):
         return value if not np.isfinite(value) or abs(value) < 1e14 else _cut(f"{value:.0f}", limit)

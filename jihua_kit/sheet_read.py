@@ -290,7 +290,7 @@ def _fill_merged(cells: np.ndarray, used: np.ndarray, grid: Grid, header: int, m
     ours it covers (a reader sees it only in the top-left cell). Returns the ranges filled."""
     filled = []
     first = header + 1  # grid row of cells[0]
-    for (r0, c0), (r1, c1) in grid.merged:
+    for (r0, c0), (r1, c1) in sorted(grid.merged):
         if r0 < first or r0 - first >= len(cells) or (r1 == r0 and c1 == c0):
             continue  # a header's merge, or beyond the data
         top, bottom = r0 - first, min(r1 - first, len(cells) - 1)
