@@ -9,6 +9,7 @@ scored.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from math import isfinite
@@ -137,7 +138,7 @@ def record_row(rec: Mapping, params: Params | None = None, file: str | None = No
     row: dict[str, Any] = {c: 0 for c in lay.int_columns} | {c: False for c in lay.flag_codes}
     for name in (*TEXT_COLUMNS, *OPTIONAL_COLUMNS):
         value = rec.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, dt.date))):
             raise chk.fail("audit.not_text", name, got=value)  # a list, a mapping, .nan: not an ID or a name
         row[name] = "" if value is None else str(value).strip()
     findings = chk.mapping(rec.get("findings") or {}, "findings", lay.finding_codes, "audit.unknown_code")
