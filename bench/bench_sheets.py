@@ -7,6 +7,12 @@ check, compute, write the workbook) and the whole command in a fresh process (`j
 FILE --out`, `jihua-kit explain ROSTER --out`, imports included). Prints a table and writes
 bench-out/sheets.json. Timings depend on what else the machine does (the load average is printed).
 Benchmarks, not tests: nothing here fails the build.
+
+Bad input beside good input of the same size (issue 14), each a whole command in a fresh process,
+wall and CPU time: a 10,000-row roster whose age column holds birth years (every row rejected)
+beside the same roster with real ages, and a 100,000-unit JSON audit (`score --json`) beside the same
+audit with no findings, plus 10,000 units to show the cost per unit stays the same. Target: bad or
+large input within 2x of the good input.
 """
 
 from __future__ import annotations
@@ -65,19 +71,19 @@ def audit_frame(rng: np.random.Generator) -> pd.DataFrame:
     return df
 
 
-def roster_frame() -> pd.DataFrame:
-    table = population(load_county(), seed=0, households=ROWS)
+def roster_frame(rows: int = ROWS) -> pd.DataFrame:
+    table = population(load_county(), seed=0, households=rows)
     words = {k: {str(v): w[0] for v, w in m.items()} for k, m in header_data()["values"].items()}
     data: dict[str, object] = {}
     for s in roster_specs():
         c = s.code
         if c == "head_name":
-            data[s.header()] = [f"户主{i:05d}" for i in range(ROWS)]
+            data[s.header()] = [f"户主{i:05d}" for i in range(rows)]
         elif c == "id_number":
-            first = [f"5205251980{i % 12 + 1:02d}01{i % 1000:03d}"[:17] for i in range(ROWS)]
+            first = [f"5205251980{i % 12 + 1:02d}01{i % 1000:03d}"[:17] for i in range(rows)]
             data[s.header()] = [f + check_character(f) for f in first]
         elif s.values:
-            col = table[c].astype(object) if c in table else pd.Series([False] * ROWS)
+            col = table[c].astype(object) if c in table else pd.Series([False] * rows)
             data[s.header()] = col.map(lambda v, k=s.values: words[k].get(str(v), "")).to_numpy()
         else:
             data[s.header()] = (
@@ -148,6 +154,73 @@ def command(kind: str, path: Path, out: Path) -> float:
     return time.perf_counter() - start
 
 
+def timed(argv: list[str], codes: tuple[int, ...] = (0, 3)) -> dict[str, float]:
+    """Wall time, CPU time (user + system) and peak memory of one `jihua-kit` command in a fresh process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "jihua_kit", *argv], stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own resource use
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        assert proc.returncode in codes, err.read()[-2000:]
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def audit_units(n: int, findings: bool) -> dict:
+    """A JSON audit of `n` units; with `findings`, about a third of them have some."""
+    rng = np.random.default_rng(0)
+    units = []
+    for i in range(n):
+        found: dict[str, object] = {}
+        if findings and rng.random() < 0.2:
+            found["D-MISSED-BIRTH"] = [{"policy": "外", "parity": int(rng.integers(1, 4)), "count": 1}]
+        if findings and rng.random() < 0.2:
+            found["D-EXAM"] = int(rng.integers(0, 3))
+        if findings and rng.random() < 0.1:
+            found["D-UNPAID-REWARD"] = 1
+        units.append({"unit_id": f"U{i:06d}", "unit_name": f"单位{i:06d}", "township": f"乡镇{i % 25:02d}",
+                      "level": "village", "inspection_date": "2013-07-05", "findings": found})  # fmt: skip
+    return {"period": "2013Q2", "units": units}
+
+
+def bad_input(folder: Path) -> dict[str, dict[str, float]]:
+    """Issue 14: bad or large input beside good input of the same size, whole commands."""
+    rows = 10_000
+    good = roster_frame(rows)
+    age = next(h for h in good.columns if h.endswith("（p1_age）"))
+    good[age] = good[age].where(good[age] != "四十", 40)
+    bad = good.copy()
+    bad[age] = [1950 + i % 40 for i in range(rows)]  # ages typed as birth years: every row rejected
+    paths = {"good": save(good, folder, "roster-good")["xlsx"], "bad": save(bad, folder, "roster-bad")["xlsx"]}
+    out: dict[str, dict[str, float]] = {}
+    for kind, path in paths.items():
+        out[f"roster_10k_{kind}"] = timed(["explain", str(path), "--out", str(folder / f"pay-{kind}.xlsx")])
+    for n, findings, name in ((100_000, False, "audit_100k_clean"), (100_000, True, "audit_100k"),
+                              (10_000, True, "audit_10k")):  # fmt: skip
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(audit_units(n, findings), ensure_ascii=False), encoding="utf-8")
+        out[name] = timed(["score", str(path), "--json"])
+    return out
+
+
+def report_bad_input(r: dict[str, dict[str, float]]) -> None:
+    def line(label: str, key: str) -> str:
+        x = r[key]
+        return f"{label} {x['wall_s']:6.2f} s wall, {x['cpu_s']:6.2f} s CPU, peak {x['peak_mb']:5.0f} MB"
+
+    print(f"bad input beside good input (issue 14); load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("  " + line("roster 10,000 rows, real ages            :", "roster_10k_good"))
+    print("  " + line("roster 10,000 rows, ages are birth years :", "roster_10k_bad"))
+    print(f"    bad / good CPU = {r['roster_10k_bad']['cpu_s'] / r['roster_10k_good']['cpu_s']:.2f}  [target <= 2]")
+    print("  " + line("JSON audit 100,000 units, no findings    :", "audit_100k_clean"))
+    print("  " + line("JSON audit 100,000 units, with findings  :", "audit_100k"))
+    print("  " + line("JSON audit  10,000 units, with findings  :", "audit_10k"))
+    print(f"    with / without findings CPU = {r['audit_100k']['cpu_s'] / r['audit_100k_clean']['cpu_s']:.2f}"
+          f"; 100k / (10 x 10k) CPU = {r['audit_100k']['cpu_s'] / (10 * r['audit_10k']['cpu_s']):.2f}"
+          "  [target <= 2: linear]")  # fmt: skip
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {ROWS:,} rows, 1 in {BAD_EVERY} bad")
@@ -165,6 +238,8 @@ def main() -> None:
                 print(f"{key:12s} read+check {r['read_check_s']:6.2f} s  compute {r['compute_s']:5.2f} s  "
                       f"write {r['write_s']:5.2f} s  | whole command {r['command_s']:6.2f} s  "
                       f"({r['rows_in']:,} rows in, {r['rejected']:,} rejected)")  # fmt: skip
+        results["bad_input"] = bad_input(folder)
+        report_bad_input(results["bad_input"])
     (OUT / "sheets.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
