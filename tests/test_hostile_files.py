@@ -73,7 +73,7 @@ def test_a_file_that_is_not_a_mapping_is_quoted_not_echoed(content: str, tmp_pat
         text = "\n".join(f"user{i}:x:{1000 + i}:{1000 + i}:{id_number(i)}:/home/u{i}:/bin/sh" for i in range(500))
     else:
         text = "户编号\t户主姓名\t身份证号\n" + "\n".join(f"H{i}\t户主{i}\t{id_number(i)}" for i in range(2000))
-    path = tmp_path / f"{content}.yaml"
+    path = tmp_path / {"list": "list.yaml", "passwd": "passwd", "roster_txt": "花名册.txt"}[content]
     path.write_text(text, encoding="utf-8")
     code, out, err = run_cli(capsys, "explain", str(path))
     assert_refused(code, out, err, "应为键值对象", "should be a mapping")
@@ -177,6 +177,14 @@ def test_bad_audit_values_are_named(unit: dict, names: tuple, tmp_path: Path, ca
         path.write_text(path.read_text("utf-8").replace("'2013-02-30'", "2013-02-30"), "utf-8")
     code, out, err = run_cli(capsys, "score", str(path))
     assert_refused(code, out, err, *names)
+
+
+def test_the_app_form_names_a_huge_age_instead_of_failing() -> None:
+    from jihua_kit.household_form import blank_values, household_result_html
+
+    for age in (99999999999999999999, 10**400):
+        html = household_result_html(blank_values() | {"mother.age": age})
+        assert "jihua-error" in html and "TR-CASE-BOUNDS" in html and "120" in html
 
 
 def test_json_nested_100k_deep_is_a_message(tmp_path: Path, capsys) -> None:

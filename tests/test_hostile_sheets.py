@@ -228,6 +228,25 @@ def test_a_csv_cell_over_131072_characters_rejects_its_row(tmp_path: Path, capsy
     assert len(err["zh"]) < 200  # the value is not quoted
 
 
+def test_an_audit_count_of_1e308_is_rejected_by_its_bound_not_wrapped(tmp_path: Path, capsys) -> None:
+    from jihua_kit.templates import audit_template
+
+    from .sheet_fixtures import columns
+
+    path = audit_template(tmp_path / "audit.xlsx", "2013Q2")
+    col = columns(path)
+    wb = openpyxl.load_workbook(path)
+    wb.worksheets[0].cell(3, col["D-EXAM"]).value = 1e308
+    wb.worksheets[0].cell(4, col["D-EXAM"]).value = 2**70
+    wb.save(path)
+    code, data = run_json(capsys, "score", str(path))
+    assert code == 3
+    _reconciles(data["sheet"], 497, 2)
+    assert [(e["row"], e["field"], e["key"]) for e in data["errors"]] == [
+        (3, "D-EXAM", "audit.count_over"), (4, "D-EXAM", "audit.count_over")]  # fmt: skip
+    assert "1000" in data["errors"][0]["zh"] and "1000" in data["errors"][0]["en"]
+
+
 # 12, 13: --out and odd digits ---------------------------------------------------------------------
 
 
