@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from jihua_kit.errors import KitError
+from jihua_kit.limits import FILE_BOUNDS
 from jihua_kit.sheet_formulas import uncached_formulas
 from jihua_kit.sheet_headers import Headers
 from jihua_kit.sheet_limits import FileBounds, check_sheet_file
@@ -151,13 +152,20 @@ def _decode(data: bytes, file: str) -> tuple[str, str]:
     raise KitError("sheets.bad_encoding", file=file)
 
 
-def _read_csv(path: Path) -> list[Grid]:
+def _read_csv(path: Path, bounds: FileBounds) -> list[Grid]:
     text, enc = _decode(path.read_bytes(), path.name)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    lines = text.splitlines()
+    width = max((line.count(dialect.delimiter) + 1 for line in lines), default=0)  # at most: quotes may hide some
+    if len(lines) * width > bounds.cells:  # a few MB of commas would be a grid of billions of cells
+        raise KitError("limits.sheet_too_large", file=path.name, sheet=path.stem, rows=len(lines), cols=width,
+                       last=f"{col_letter(width - 1)}{len(lines)}", max=bounds.cells,
+                       bound=f"{FILE_BOUNDS} sheet_cells_max")  # fmt: skip
+    del lines
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))  # a long cell is the cell check's to reject, by row
     try:
@@ -197,8 +205,8 @@ def read_grids(path: str | Path, bounds: FileBounds | None = None) -> list[Grid]
     suffix = path.suffix.lower()
     if suffix not in SHEET_SUFFIXES:
         raise KitError("sheets.bad_suffix", file=path.name, allowed=", ".join(SHEET_SUFFIXES))
-    check_sheet_file(path, bounds)
-    return _read_csv(path) if suffix in CSV_SUFFIXES else _read_excel(path)
+    bounds = check_sheet_file(path, bounds)
+    return _read_csv(path, bounds) if suffix in CSV_SUFFIXES else _read_excel(path)
 
 
 def _filled_header_rows(grid: Grid, upto: int) -> list[list[Any]]:

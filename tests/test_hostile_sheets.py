@@ -209,6 +209,13 @@ def test_twenty_million_shared_strings_are_refused_before_reading(tmp_path: Path
     assert_refused(done.returncode, done.stdout, done.stderr, "20000000", "TR-FILE-BOUNDS shared_strings_max")
 
 
+def test_a_csv_of_commas_is_refused_before_it_becomes_a_grid(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "commas.csv"
+    path.write_text(("户编号" + "," * 500_000 + "\n") * 30, encoding="utf-8")  # 15 MB, 15 million cells
+    code, out, err = run_cli(capsys, "explain", str(path))
+    assert_refused(code, out, err, "TR-FILE-BOUNDS sheet_cells_max", "commas")
+
+
 def test_a_csv_cell_over_131072_characters_rejects_its_row(tmp_path: Path, capsys) -> None:
     path = tmp_path / "long.csv"
     rows = roster_rows(3)
