@@ -1,20 +1,25 @@
 """A spreadsheet file checked against TR-FILE-BOUNDS before any reader allocates memory for it.
 
 A reader lays a sheet out as a grid from its first to its last filled cell, so a 5 KB xlsx with cells
-in A1 and XFD1048576 asks for 17 billion cells, and a 1 MB file can unpack to a 1.5 GB string. So:
-the file's size, the unpacked size of the xlsx parts (each part is streamed and counted, never trusted
-from the zip directory alone), the rectangle each sheet's cells span and the number of shared strings
-are checked first, each against its bound in `data/parameters/input_bounds.yaml`. An .xls file is
-bounded by its size (its format caps a sheet at 65,536 x 256 cells); a CSV file by its size.
+in A1 and XFD1048576 asks for 17 billion cells, and a 1 MB file can unpack to a 1.5 GB string. So,
+first: the file's size; the unpacked size of the xlsx parts (streamed and counted, never trusted from
+the zip directory alone); in every part, whatever its name, the rectangle its cells span and the
+number of shared strings; each against its bound in `data/parameters/input_bounds.yaml`.
+
+A sheet's declared `<dimension>` is trusted only if one search of each chunk finds no cell tag written
+otherwise than `<c r="B12"` and none outside it; else every `<row>` and `<c>` tag is placed as a
+lenient reader would (any spacing or quotes, lowercase letters, entities, a namespace prefix, cells
+without an address). An .xls file is bounded by its size (its format caps a sheet at 65,536 x 256
+cells); a CSV file by its size and its grid (`sheet_read`).
 """
 
 from __future__ import annotations
 
-import itertools
+import html
 import re
 import string
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +29,12 @@ from jihua_kit.sheet_formulas import sheet_paths
 from jihua_kit.xlsx_write import col_letter
 
 CHUNK = 1 << 22  # bytes of unpacked XML scanned at a time
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
-_PREFIXED = re.compile(rb"<\w+:worksheet\b")
-_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
-_R_ATTR = re.compile(rb'\br="([A-Z]*)([0-9]*)"')
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")  # <x:c …>: a namespace prefix, placed the careful way
+_PREFIXED_SI = re.compile(rb"<[\w.-]+:si[\s/>]")
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])(.*?)\1""", re.S)
+_REF_TEXT = re.compile(r"\s*([A-Za-z]*)\s*([0-9]*)")
 
 
 @dataclass(frozen=True)
@@ -44,14 +51,6 @@ class FileBounds:
     def load(cls) -> FileBounds:
         keys = ("file_mb_max", "xlsx_mb_max", "sheet_cells_max", "shared_strings_max", "cell_chars_max")
         return cls(*(bound(FILE_BOUNDS, k) for k in keys))
-
-
-@dataclass
-class _Extent:
-    """How far the cells of one sheet reach: the last row and column (1-based) any cell names."""
-
-    rows: int = 0
-    cols: int = 0
 
 
 def _column_number(letters: bytes) -> int:
@@ -74,14 +73,81 @@ def _greater(value: str, alphabet: str) -> str:
 
 
 def _suspect(letters: str, row: int) -> re.Pattern:
-    """A cell tag without an address first (`<c>`, `<c s="1" r=…>`), or addressed right of column
-    `letters` or below `row`: one search of each chunk finds either."""
+    """A cell tag not written exactly as `<c r="B12"` (no address, another attribute first, other
+    spacing or quotes, lowercase letters), or addressed right of column `letters` or below `row`."""
     cols = _greater(letters, string.ascii_uppercase)
     rows = _greater(str(row), string.digits)
-    return re.compile(f'<c(?:[>/]| (?!r=")| r="(?:(?:{cols})[0-9]|[A-Z]+(?:{rows})"))'.encode())
+    return re.compile(f'<c(?:(?=[\\s/>])(?! r="[A-Z]+[0-9]+")| r="(?:(?:{cols})[0-9]|[A-Z]+(?:{rows})"))'.encode())
 
 
-def _stream(zf: zipfile.ZipFile, name: str, budget: list[int], file: str, limit: int) -> Iterator[bytes]:
+def _odd(suspect: re.Pattern, data: bytes) -> bool:
+    """A cell the declared extent cannot vouch for: suspect, or a tag with a namespace prefix."""
+    prefixed = (b":c" in data or b":row" in data) and _PREFIXED.search(data)  # bytes search first: quick
+    return bool(prefixed or suspect.search(data))
+
+
+def _strings(data: bytes) -> int:
+    """Shared-string entries (<si>) in a chunk; an over-count at worst (one pass of bytes.count)."""
+    return data.count(b"<si") + (len(_PREFIXED_SI.findall(data)) if b":si" in data else 0)
+
+
+class _Placer:
+    """Places every <row> and <c> tag as a lenient reader does: at its address, or after the previous one."""
+
+    def __init__(self) -> None:
+        self.rows = self.cols = self.row = self.col = 0
+
+    def feed(self, data: bytes) -> None:
+        for m in _TAG.finditer(data):
+            letters, digits = self._address(m.group(2))
+            if m.group(1) == b"row":
+                self.row, self.col = (int(digits) if digits else self.row + 1), 0
+                continue
+            if letters:
+                self.col = _column_number(letters.encode())
+                self.row = int(digits) if digits else self.row
+            else:
+                self.col += 1
+            self.rows, self.cols = max(self.rows, self.row), max(self.cols, self.col)
+
+    @staticmethod
+    def _address(attrs: bytes) -> tuple[str, str]:
+        m = _R_ATTR.search(attrs)
+        if not m:
+            return "", ""
+        parts = _REF_TEXT.match(html.unescape(m.group(2).decode("utf-8", "replace")))
+        return parts.group(1).upper(), parts.group(2)
+
+
+def _scan(open_part: Callable[[], Iterator[bytes]], cells_max: int) -> tuple[int, int, int]:
+    """(rows, columns, shared strings) of one part: the declared extent when it can be trusted, else
+    every tag placed (a second pass only when the declared extent turns out wrong)."""
+    chunks = open_part()
+    first = next(chunks, b"")
+    strings = _strings(first)
+    m = _DIMENSION.search(first)
+    if not m:
+        placer = _Placer()
+        placer.feed(first)
+        for data in chunks:
+            strings += _strings(data)
+            placer.feed(data)
+        return placer.rows, placer.cols, strings
+    rows, cols = int(m.group(2)), _column_number(m.group(1))
+    suspect = _suspect(m.group(1).decode(), rows)
+    trusted = rows * cols <= cells_max and not _odd(suspect, first)
+    for data in chunks:
+        strings += _strings(data)
+        trusted = trusted and not _odd(suspect, data)
+    if trusted:
+        return rows, cols, strings
+    placer = _Placer()
+    for data in open_part():
+        placer.feed(data)
+    return placer.rows, placer.cols, strings
+
+
+def _chunks(zf: zipfile.ZipFile, name: str, budget: list[int], file: str, limit: int) -> Iterator[bytes]:
     """The unpacked chunks of one part (cut after a '>'), counted against what is left of the budget."""
     rest = b""
     with zf.open(name) as part:
@@ -96,36 +162,12 @@ def _stream(zf: zipfile.ZipFile, name: str, budget: list[int], file: str, limit:
     yield rest
 
 
-def _declared(chunks: Iterable[bytes]) -> _Extent | None:
-    """The extent the sheet declares (<dimension>), if every cell is addressed and inside it; else None."""
-    chunks = iter(chunks)
-    first = next(chunks, b"")
-    m = _DIMENSION.search(first)
-    if not m:
-        return None
-    if _PREFIXED.search(first):  # tags with a namespace prefix (<x:c …>): measured the careful way
-        return None
-    ext = _Extent(int(m.group(2)), _column_number(m.group(1)))
-    suspect = _suspect(m.group(1).decode(), ext.rows)
-    return None if any(suspect.search(data) for data in itertools.chain([first], chunks)) else ext
-
-
-def _measured(chunks: Iterable[bytes]) -> _Extent:
-    """The extent from every cell, as a reader places it: at its address, or after the previous cell."""
-    ext, row, col = _Extent(), 0, 0
-    for data in chunks:
-        for m in _TAG.finditer(data):
-            ref = _R_ATTR.search(m.group(2))
-            if m.group(1) == b"row":
-                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                col = 0
-            else:
-                if ref and ref.group(1):
-                    col, row = _column_number(ref.group(1)), int(ref.group(2)) if ref.group(2) else row
-                else:
-                    col += 1
-                ext.rows, ext.cols = max(ext.rows, row), max(ext.cols, col)
-    return ext
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Part -> sheet name, for messages (empty when the workbook part cannot be read)."""
+    try:
+        return {part: name for name, part in sheet_paths(zf).items()}
+    except (KeyError, ValueError, zipfile.BadZipFile):
+        return {}
 
 
 def _check_xlsx(path: Path, b: FileBounds) -> None:
@@ -134,28 +176,19 @@ def _check_xlsx(path: Path, b: FileBounds) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         raise KitError("sheets.unreadable", file=path.name, detail=str(exc)) from exc
     with zf:
-        declared = sum(info.file_size for info in zf.infolist())
-        if declared > b.xlsx_mb * MB:
+        if sum(info.file_size for info in zf.infolist()) > b.xlsx_mb * MB:
             raise KitError("limits.xlsx_too_large", file=path.name, max=b.xlsx_mb, bound=f"{FILE_BOUNDS} xlsx_mb_max")
-        budget = [b.xlsx_mb * MB]
+        budget, names = [b.xlsx_mb * MB], _sheet_names(zf)
         try:
-            parts = sheet_paths(zf)
-            for sheet, part in parts.items():
-                if part not in zf.namelist():
-                    continue
-                ext = _declared(_stream(zf, part, budget, path.name, b.xlsx_mb))
-                if ext is None or ext.rows * ext.cols > b.cells:  # no <dimension>, a cell outside it, or too big
-                    ext = _measured(_stream(zf, part, budget, path.name, b.xlsx_mb))
-                if ext.rows * ext.cols > b.cells:
-                    raise KitError("limits.sheet_too_large", file=path.name, sheet=sheet, rows=ext.rows, cols=ext.cols,
-                                   last=f"{col_letter(max(ext.cols - 1, 0))}{ext.rows}", max=b.cells,
-                                   bound=f"{FILE_BOUNDS} sheet_cells_max")  # fmt: skip
-            strings = next((n for n in zf.namelist() if n.lower().endswith("sharedstrings.xml")), None)
-            if strings:
-                chunks = _stream(zf, strings, budget, path.name, b.xlsx_mb)  # cut after '>': no tag is split
-                count = sum(c.count(b"<si>") + c.count(b"<si ") + c.count(b"<si/>") for c in chunks)
-                if count > b.strings:
-                    raise KitError("limits.too_many_strings", file=path.name, got=count, max=b.strings,
+            for info in zf.infolist():  # every part, whatever its name: a renamed sheet is still a sheet
+                rows, cols, strings = _scan(lambda i=info: _chunks(zf, i.filename, budget, path.name, b.xlsx_mb),
+                                            b.cells)  # fmt: skip
+                if rows * cols > b.cells:
+                    raise KitError("limits.sheet_too_large", file=path.name, sheet=names.get(info.filename,
+                                   info.filename), rows=rows, cols=cols, last=f"{col_letter(max(cols - 1, 0))}{rows}",
+                                   max=b.cells, bound=f"{FILE_BOUNDS} sheet_cells_max")  # fmt: skip
+                if strings > b.strings:
+                    raise KitError("limits.too_many_strings", file=path.name, got=strings, max=b.strings,
                                    bound=f"{FILE_BOUNDS} shared_strings_max")  # fmt: skip
         except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:  # a part that does not unpack as declared
             raise KitError("sheets.unreadable", file=path.name, detail=str(exc)) from exc

@@ -193,6 +193,32 @@ def test_a_5_kb_sheet_reaching_xfd1048576_is_refused_before_reading(tmp_path: Pa
     assert_refused(done.returncode, done.stdout, done.stderr, "XFD1048576", "TR-FILE-BOUNDS sheet_cells_max")
 
 
+CORNER = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+FAR_CELLS = {  # the far cell written as lenient readers still read it
+    "lowercase": CORNER.replace("XFD", "xfd"), "tab": CORNER.replace("<c r", "<c\tr"),
+    "single quotes": CORNER.replace('r="XFD1048576"', "r='XFD1048576'"),
+    "entity": CORNER.replace('r="XFD', 'r="&#88;FD'), "style first": CORNER.replace("<c r", '<c s="0" r'),
+    "leading zero": CORNER.replace("1048576\"><v", "01048576\"><v"),
+    "prefix": CORNER.replace("<c ", '<x:c xmlns:x="urn:x" ').replace("</c>", "</x:c>"),
+    "no address": '<row r="1048576">' + "<c><v>1</v></c>" * 16_384 + "</row>",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("variant", list(FAR_CELLS) + ["renamed part"])
+def test_a_far_cell_is_found_however_it_is_written(variant: str, tmp_path: Path) -> None:
+    from jihua_kit.errors import KitError
+    from jihua_kit.sheet_limits import check_sheet_file
+
+    first = '<row r="1"><c r="A1" t="inlineStr"><is><t>户编号</t></is></c></row>'
+    parts = xlsx_parts(sheet_xml(first + FAR_CELLS.get(variant, CORNER)))
+    if variant == "renamed part":  # the workbook's relationship points at a part with another name
+        parts["xl/data.bin"] = parts.pop("xl/worksheets/sheet1.xml")
+    path = write_zip(tmp_path / "far.xlsx", parts)
+    with pytest.raises(KitError) as err:
+        check_sheet_file(path)
+    assert err.value.key == "limits.sheet_too_large" and err.value.info["rows"] == 1_048_576
+
+
 def test_a_shared_string_of_1_5_gb_is_refused_before_reading(tmp_path: Path) -> None:
     bomb = (b"<sst><si><t>", b"x" * (1 << 24), 96, b"</t></si></sst>")  # 1.6 GB unpacked
     path = write_zip(tmp_path / "string.xlsx", xlsx_parts(sheet_xml(""), bomb))
