@@ -57,3 +57,14 @@ class KitError(ValueError):
 
     def __str__(self) -> str:
         return f"{self.message('zh')}\n{self.message('en')}"
+
+    def __reduce__(self) -> tuple:
+        """Pickled whole (key, where, values), as when a worker process raises it."""
+        return _restore, (type(self), self.key, self.where, self.info)
+
+
+def _restore(cls: type, key: str, where: dict[str, Any], info: dict[str, Any]) -> KitError:
+    err = cls.__new__(cls)
+    ValueError.__init__(err, key)
+    err.key, err.where, err.info = key, where, info
+    return err

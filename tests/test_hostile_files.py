@@ -263,3 +263,13 @@ def test_a_large_json_audit_scores_in_one_pass_under_a_memory_cap(tmp_path: Path
     records = unit_records(result, params)
     assert summary_of(result) == summary(records)  # the summary from arrays equals the one from records
     assert records == data["units"][:50]
+
+
+def test_an_error_keeps_its_message_when_a_worker_process_sends_it_back() -> None:
+    import pickle
+
+    from jihua_kit.errors import KitError
+
+    err = KitError("case.too_large", file="c.yaml", field="mother.age", got=10**400, max=120, bound="TR-CASE-BOUNDS")
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.key, back.where, back.info) == (err.key, err.where, err.info) and str(back) == str(err)
