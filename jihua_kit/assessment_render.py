@@ -90,6 +90,7 @@ class Rendering:
             "flag_reasons": {f.name: {"label": f.label, "reason": f.reason, "section": f.section} for f in self.flags},
             "consequence_notes": list(self.consequences),
             "shuangwu_ladder": list(self.ladder),
+            "shuangwu_parallel": list(self.parallel),
             "figures": list(self.figures),
             "readings": list(self.readings),
         }

@@ -196,10 +196,19 @@ def points_table(section: str, params: Params | None = None, lang: str = "zh") -
 
 
 def sanction_steps(params: Params | None = None, lang: str = "zh") -> pd.DataFrame:
-    """The 双无 sanctions from the lightest to the heaviest (section 四), as the data lists them."""
+    """The 双无 sanctions from the lightest to the heaviest (section 四), as the data lists them,
+    then the measures that stand beside the ladder (一票否决), marked as such, without a step number."""
     params = params or default_params()
-    steps = params.get(SHUANGWU).ladder
+    rec = params.get(SHUANGWU)
+    side = "en" if lang == "en" else "zh"
+    steps = [step[side] for step in rec.ladder]
+    index = [t("auditw.step_n", lang, n=i) for i in range(1, len(steps) + 1)]
+    kinds = [t("auditw.kind.rung", lang)] * len(steps)
+    for measure in rec.parallel:
+        steps.append(measure[side])
+        index.append(t("auditw.step_beside", lang))
+        kinds.append(t("auditw.kind.parallel", lang, n=len(rec.ladder)))
     return pd.DataFrame(
-        {t("auditw.col.sanction", lang): [step["en" if lang == "en" else "zh"] for step in steps]},
-        index=pd.Index(range(1, len(steps) + 1), name=t("auditw.col.step", lang)),
+        {t("auditw.col.sanction", lang): steps, t("auditw.col.sanction_kind", lang): kinds},
+        index=pd.Index(index, name=t("auditw.col.step", lang)),
     )

@@ -45,7 +45,8 @@ def test_worked_example_text_zh():
     assert "[是] 违反“双无”承诺" in text and "[是] 须建立个案档案" in text
     assert "[否] 年度不能评先选优" in text
     # the ladder is the range of consequences, every rung, and explicitly not a verdict
-    assert "待岗学习 → 停职 → 引咎辞职 → 责令辞职 → 免职 → 一票否决" in text
+    assert "待岗学习 → 停职 → 引咎辞职 → 责令辞职 → 免职。" in text
+    assert "并列的还有一票否决" in text and "不是最重的一档" in text  # beside the ladder, not its top
     assert "不是结论" in text
     assert "妇检问题2例" in text and "司法机关" in text
     assert "2013年" in text  # the snapshot caveat
@@ -89,7 +90,7 @@ def test_frame_dict_json_and_html_agree():
     assert set(data["flags"]) == {"no_commendation", "award_cancelled", "pledge_redo", "shuangwu_breach",
                                   "case_file_required"}  # fmt: skip
     assert data["flag_reasons"]["case_file_required"]["section"] == "七·1 责任追究"
-    assert len(data["shuangwu_ladder"]) == 6
+    assert len(data["shuangwu_ladder"]) == 5 and data["shuangwu_parallel"] == ["一票否决"]
     assert sum(line["points"] for line in data["lines"]) == 22
     html = expl._repr_html_()
     assert "5 + 2×(5−3) = 9分" in html and "<table>" in html and "〔四〕" in html

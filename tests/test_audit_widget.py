@@ -271,7 +271,8 @@ def test_rule_tables_read_the_data():
     assert "政策外第3孩 5 分" in births and "其后每高一孩次再加 2 分" in births
     assert "全年达到即取消评奖资格的次数 3 个（次）" in points_table("七·5").loc["D-UNCHECKED-CERT"].iloc[1]
     steps = list(sanction_steps().iloc[:, 0])
-    assert steps[0] == "待岗学习" and steps[-1] == "一票否决" and len(steps) == 6
+    assert steps[0] == "待岗学习" and steps[4] == "免职" and steps[-1] == "一票否决" and len(steps) == 6
+    assert list(sanction_steps().index)[-1] == "并列"  # 一票否决 is not a sixth step
     overview = targets_overview(["七·3"])
     assert list(overview.index) == ["T-MIGRANT-CERT", "T-MIGRANT-BACKLOG", "T-MIGRANT-INPOLICY"]
     assert overview.loc["T-MIGRANT-INPOLICY"].iloc[1] == "高于上年（2012年）"
