@@ -76,10 +76,10 @@ class SliderSpec:
         return shown_value(value, self.unit)
 
 
-def _basis(county: County, key: str) -> str:
+def _basis(county: County, key: str, lang: str = "zh") -> str:
     if key in county.figures:
-        return county.figures[key].basis
-    return county.distributions[key.split(".", 1)[0]].basis
+        return county.figures[key].basis_text(lang)
+    return county.distributions[key.split(".", 1)[0]].basis_text(lang)
 
 
 def slider_specs(
@@ -93,7 +93,7 @@ def slider_specs(
         if key not in sweeps:
             raise KitError("county.unknown_key", file=county.file, got=key)
         s = sweeps[key]
-        out.append(SliderSpec(key, s.name(lang), s.unit, s.low, s.central, s.high, _basis(county, key)))
+        out.append(SliderSpec(key, s.name(lang), s.unit, s.low, s.central, s.high, _basis(county, key, lang)))
     return out
 
 
