@@ -24,6 +24,28 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
+def code_label(code: str, lang: str = "zh") -> str:
+    """A rule code as the small secondary label after a name: '（E-PENSION）' / ' (E-PENSION)'.
+
+    Trainee-facing text shows codes only this way (tests/trainee_text.py checks it)."""
+    return f"（{code}）" if lang == "zh" else f" ({code})"
+
+
+def named(name: str, code: str, lang: str = "zh") -> str:
+    """'养老保障金（E-PENSION）': the name leads, the code is the label."""
+    return f"{name}{code_label(code, lang)}"
+
+
+def list_sep(lang: str = "zh") -> str:
+    """Between items of a list in running text: '、' / ', '."""
+    return "、" if lang == "zh" else ", "
+
+
+def clause_sep(lang: str = "zh") -> str:
+    """Between clauses: '；' / '; '."""
+    return "；" if lang == "zh" else "; "
+
+
 def format_number(x: float) -> str:
     """12000.0 -> '12,000'; 0.5 -> '0.5'."""
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")

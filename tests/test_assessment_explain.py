@@ -22,8 +22,8 @@ def test_parity_arithmetic_as_the_handout_reads():
     text = explain_unit({"unit_id": "A", "period": "2013Q2",
                          "findings": {"D-MISSED-BIRTH": [{"policy": "外", "parity": 5}]}}).to_text()  # fmt: skip
     assert "政策外第5孩 漏报1人：5 + 2×(5−3) = 9分" in text
-    assert "D-MISSED-BIRTH[outside_3] 5 分 〔七·1 责任追究〕" in text
-    assert "D-MISSED-BIRTH[outside_step] 2 分" in text
+    assert "出生人口漏报 · 政策外第3孩 5 分〔七·1 责任追究〕（D-MISSED-BIRTH）" in text
+    assert "出生人口漏报 · 其后每高一孩次再加 2 分〔七·1 责任追究〕（D-MISSED-BIRTH）" in text
     assert "outside_1" not in text  # only the figures this line used
 
 
@@ -99,7 +99,7 @@ def test_frame_dict_json_and_html_agree():
 def test_readings_are_shown_with_the_chosen_option():
     rec = {"unit_id": "A", "period": "2013", "findings": {"D-WRONG-SEX": 1, "D-WRONG-BIRTH": 2}}
     text = explain_unit(rec).to_text()
-    assert "RA-WRONG-SEX-INSTEAD" in text and "instead" in text
+    assert "代替一般错报分值（RA-WRONG-SEX-INSTEAD）" in text
     on_top = explain_unit(rec, default_params(readings={"RA-WRONG-SEX-INSTEAD": "on_top"}))
     assert "(2 + 1) × 1 = 3分" in on_top.to_text() and on_top.total == 3 + 2
     assert any(r["option"] == "on_top" for r in on_top.readings)

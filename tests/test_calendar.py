@@ -70,7 +70,7 @@ def test_holidays_and_days_come_from_data(data_copy):
     )
     cal = data_copy / "parameters" / "calendar.yaml"
     cal.write_text(cal.read_text(encoding="utf-8").replace(
-        "{key: day_of_month, value: 10, unit: day_of_month}", "{key: day_of_month, value: 15, unit: day_of_month}"),
+        "{key: day_of_month, value: 10, unit: day_of_month", "{key: day_of_month, value: 15, unit: day_of_month"),
         encoding="utf-8")  # fmt: skip
     params = load_parameters(data_copy / "parameters").view()
     got = due_dates("2013-07-05", params)
