@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from jihua_kit import commands
+from jihua_kit.cli_lang import parser_class, requested, speaking, translate_help
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
 
@@ -22,11 +23,18 @@ def _command_modules() -> list:
     return [importlib.import_module(f"jihua_kit.commands.{name}") for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jihua-kit", description=t("cli.description"))
-    sub = parser.add_subparsers(dest="command", required=True)
+def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+    """The parser with its help in `lang` (argparse's own words too: build it inside
+    `cli_lang.speaking(lang)`, as `main` does)."""
+    parser = parser_class(lang)(prog="jihua-kit", description=t("cli.description"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title=t("cli.commands"))
     for module in _command_modules():
         module.register(sub).set_defaults(_run=module.run)
+    for action in sub.choices.values():
+        action.description = action.description or next(
+            (c.help for c in sub._choices_actions if c.dest == action.prog.split()[-1]), None
+        )
+    translate_help(parser, lang)
     return parser
 
 
@@ -38,7 +46,10 @@ def add_common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = requested(argv)
+    with speaking(lang):
+        args = build_parser(lang).parse_args(argv)
     try:
         return int(args._run(args) or 0)
     except KitError as err:

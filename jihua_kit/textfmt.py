@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -13,6 +14,24 @@ def width(text: str) -> int:
 
 def pad(text: str, cols: int) -> str:
     return text + " " * max(0, cols - width(text))
+
+
+def wrap(text: str, cols: int = 80, indent: str = "", first: str | None = None) -> list[str]:
+    """Break `text` into lines of at most `cols` display columns (Chinese counts double), at spaces
+    or between Chinese characters, never inside a run of ASCII letters and digits."""
+    first = indent if first is None else first
+    tokens = re.findall(r"[A-Za-z0-9_.,:/%()\-–=+×·]+|\s+|.", text)
+    lines, line = [], first
+    for tok in tokens:
+        if width(line) + width(tok) > cols and line.strip():
+            lines.append(line.rstrip())
+            line = indent
+            if tok.isspace():
+                continue
+        line += tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [first.rstrip()]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
