@@ -191,13 +191,14 @@ def _calendar(src: Mapping, ask: str, arg: Any, lang: str, _cache: dict) -> Solu
     return Solution(match_key(row["due"]), str(src["calendar"]), (line,))
 
 
-def _sim_settings(src: Mapping, name: str) -> tuple[int, int, int]:
+def _sim_settings(src: Mapping, name: str) -> tuple[int, int | None, int]:
     from jihua_kit.county import load_county
 
     spec = src[name] or {}
+    households = spec.get("households", 20_000)
     return (
         int(spec.get("year", load_county().reference_year)),
-        int(spec.get("households", 20_000)),
+        None if households == "all" else int(households),  # "all": the full county, as chapter 06 projects
         int(spec.get("seed", 0)),
     )
 
@@ -216,17 +217,26 @@ def _simulation(src: Mapping, ask: str, arg: Any, lang: str, cache: dict) -> Sol
                   base=format_number(round(wan["baseline_cost_central"][b])),
                   raised=format_number(round(wan["raised_cost_central"][b])), diff=format_number(round(wan["diff"][b])))
                 for b in table.index]  # fmt: skip
-    return Solution(value, t("quiz.sim_heading", lang, year=year, n=format_number(n), seed=seed), tuple(evidence))
+    heading = (
+        t("quiz.sim_heading_full", lang, year=year, seed=seed)
+        if n is None
+        else t("quiz.sim_heading", lang, year=year, n=format_number(n), seed=seed)
+    )
+    return Solution(value, heading, tuple(evidence))
 
 
 def _sensitivity(src: Mapping, ask: str, arg: Any, lang: str, cache: dict) -> Solution:
     from jihua_kit.cost_views import shown_value
-    from jihua_kit.sensitivity import tornado
+    from jihua_kit.sensitivity import anchored, tornado
+    from jihua_kit.simulate import simulate_year
 
     year, n, seed = _sim_settings(src, "sensitivity")
     tor = tornado(
         params=load_parameters().view("raised"), seed=seed, households=n, year=year, keys=list(arg), lang=lang
     )
+    if ("full", year, seed) not in cache:  # the sample's swings on the level of the full run (as chapter 06)
+        cache[("full", year, seed)] = simulate_year(params=load_parameters().view("raised"), seed=seed, year=year)
+    tor = anchored(tor, cache[("full", year, seed)].total())
     value = str(tor.iloc[0]["key"])  # sorted by swing, largest first
     tor = tor.set_index("key").loc[list(arg)].reset_index()  # the evidence in the order of the choices
     evidence = [
@@ -235,7 +245,9 @@ def _sensitivity(src: Mapping, ask: str, arg: Any, lang: str, cache: dict) -> So
           swing=format_number(round(r.swing / 1e4)))
         for r in tor.itertuples()
     ]  # fmt: skip
-    return Solution(value, t("quiz.sim_heading", lang, year=year, n=format_number(n), seed=seed), tuple(evidence))
+    gap = f"{float(tor['sample_gap'].iloc[0]):+.1%}"
+    heading = t("quiz.sim_heading_sample", lang, year=year, n=format_number(n), seed=seed, gap=gap)
+    return Solution(value, heading, tuple(evidence))
 
 
 _SOLVERS: dict[str, Callable[..., Solution]] = {

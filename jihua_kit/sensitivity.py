@@ -86,6 +86,7 @@ def tornado(
         rows.append({
             "key": s.key, "name": s.name(lang), "unit": s.unit, "low": s.low, "central": s.central, "high": s.high,
             "total_low": at[0], "total_high": at[1], "swing": abs(at[1] - at[0]), "base_total": base,
+            "sample_households": households,
         })  # fmt: skip
     df = pd.DataFrame(rows)
     if df.empty:

@@ -117,7 +117,7 @@ _LABELS = {
     "cost_high": "cost_high", "key": "key", "name": "assumption", "status": "status", "unit": "unit",
     "low": "low", "central": "central", "high": "high", "basis": "basis", "confidence": "confidence",
     "total_low": "total_low", "total_high": "total_high", "swing": "swing", "base_total": "base_total",
-    "sample_total": "sample_total", "sample_gap": "sample_gap",
+    "sample_total": "sample_total", "sample_gap": "sample_gap", "sample_households": "sample_households",
     "kind": "kind",
 }  # fmt: skip
 
