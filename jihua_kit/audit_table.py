@@ -155,6 +155,16 @@ def _flags(rows: _Rows, df: pd.DataFrame, col: str) -> np.ndarray:
     return vals.fillna(False).to_numpy(dtype=bool)
 
 
+def check_period(period: object) -> str:
+    """A period as the audit tables take it ('2013' or '2013Q2'), or KitError naming `period`."""
+    text = str(period or "").strip().upper()
+    if not text:
+        raise KitError("audit.need_period", field="period")
+    if not _PERIOD.fullmatch(text):
+        raise KitError("audit.bad_period", field="period", got=period)
+    return text
+
+
 def _identity(rows: _Rows, df: pd.DataFrame) -> dict[str, pd.Series]:
     out = {c: _text(_column(df, c, "")) for c in TEXT_COLUMNS + OPTIONAL_COLUMNS}
     uid = out["unit_id"]

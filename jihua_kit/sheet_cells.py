@@ -191,17 +191,18 @@ class SheetStats:
     blank_rows: list[int]
     extras: list[tuple[str, str]]
     missing: list[str]  # our columns the sheet does not have (taken as their empty value)
+    uninspected: list[int] = field(default_factory=list)  # audit rows of units not inspected (set aside)
 
     @property
     def reconciles(self) -> bool:
-        return self.rows_in == self.accepted + self.rejected
+        return self.rows_in == self.accepted + self.rejected + len(self.uninspected)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file, "sheet": self.sheet, "encoding": self.encoding, "header_row": self.header_row,
             "rows_in": self.rows_in, "accepted": self.accepted, "rejected": self.rejected,
             "blank_rows": list(self.blank_rows), "extra_columns": [f"{a} {b}".strip() for a, b in self.extras],
-            "missing_columns": list(self.missing),
+            "missing_columns": list(self.missing), "uninspected_rows": list(self.uninspected),
         }  # fmt: skip
 
 
