@@ -49,12 +49,23 @@ class SheetError:
     def text(self, lang: str = "zh") -> str:
         return scrub(t(self.key, lang, **self.info))
 
+    def column(self, lang: str = "zh") -> str:
+        """The column as the user typed its heading, with the code after it when the heading lacks
+        it: '“妇检漏检、漏统或虚假（D-EXAM）”', '“妇检问题（D-EXAM）”', or the bare code."""
+        head = " ".join(str(self.header or "").split())
+        if not head or head == self.field:
+            return self.field
+        if self.field and self.field not in head:
+            head += f"（{self.field}）" if lang == "zh" else f" ({self.field})"
+        return f"“{head}”" if lang == "zh" else f'"{head}"'
+
     def message(self, lang: str = "zh") -> str:
-        """'第 12 行 D-EXAM 列（F）：'三' 不是整数……'."""
+        """'第 12 行“妇检漏检、漏统或虚假（D-EXAM）”列（F）：'三' 不是整数……'."""
+        name = self.column(lang)
         if self.row is None:
-            where = t("sheets.where_column", lang, field=self.field, letter=self.letter or "?")
+            where = t("sheets.where_column", lang, field=name, letter=self.letter or "?")
         else:
-            where = t("sheets.where_cell", lang, row=self.row, field=self.field, letter=self.letter or "?")
+            where = t("sheets.where_cell", lang, row=self.row, field=name, letter=self.letter or "?")
         return f"{where}：{self.text(lang)}" if lang == "zh" else f"{where}: {self.text(lang)}"
 
     def redacted(self) -> SheetError:

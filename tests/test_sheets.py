@@ -140,7 +140,8 @@ def test_every_bad_row_is_in_the_errors_sheet_with_its_cell(scored: dict, filled
     assert got == {(row, letters[code], code) for row, code, _ in BAD}
     assert [e["key"] for e in scored["json"]["errors"]] == [key for _, _, key in BAD]
     first = next(r for r in records if r["原表行号"] == 7)
-    assert first["说明（中文）"].startswith(f"第 7 行 D-EXAM 列（{letters['D-EXAM']}）：'三' 不是整数")
+    # the column as the office's heading reads, the code after it
+    assert first["说明（中文）"].startswith(f"第 7 行“妇检漏检、漏统或虚假(D-EXAM)”列（{letters['D-EXAM']}）：'三' 不是整数")
     assert "'三' is not a whole number" in first["说明（英文）"]
     assert {r["编号"] for r in records} == {"V005", "V006", "V007", "V008", "V009", "V011"}
 
@@ -257,6 +258,9 @@ def test_two_row_header_with_merged_cells(tmp_path: Path, capsys: pytest.Capture
     assert data["sheet"]["header_row"] == 3 and data["sheet"]["rows_in"] == 2
     assert [u["total_points"] for u in data["units"]] == [9 + 2]  # parity 5 out of policy + one D-EXAM
     assert [(e["row"], e["column"], e["field"]) for e in data["errors"]] == [(5, "E", "D-EXAM")]
+    # a heading typed without the code: the message names it, then the code
+    assert data["errors"][0]["zh"].startswith("第 5 行“妇检漏检、漏统或虚假（D-EXAM）”列（E）：")
+    assert data["errors"][0]["en"].startswith('row 5, column "妇检漏检、漏统或虚假 (D-EXAM)" (E)')
 
 
 def test_english_headers_and_bare_codes(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
