@@ -25,7 +25,7 @@ def test_quarter_two_of_2013():
     assert dates(got, "C-EXAM-FILING") == ["2013-04-30"]
     assert dates(got, "C-EXAM-MISSED") == ["2013-07-10"]  # the 10th of the next quarter's first month
     assert "C-REWARD-DEADLINE" not in set(got["id"])  # no start date given
-    assert set(got["section"]) == {"五; 七·1(二)", "七·2(二)"}
+    assert set(got["section"]) == {"五；七·1(二)", "七·2(二)"}
 
 
 def test_fourth_quarter_rolls_into_the_next_year():
