@@ -34,6 +34,7 @@ from jihua_kit.targets_form import (
     target_inputs,
     target_labels,
     target_values,
+    targets_in,
     targets_overview,
     targets_result_html,
 )
@@ -44,7 +45,8 @@ __all__ = [
     "DEFAULT_PERIOD", "SECTIONS", "SECTION_FLAGS", "TargetInput", "UNIT", "audit_examples", "audit_params",
     "audit_result_html", "blank_values", "calendar_html", "explain_values", "figures_from_values", "flags_frame",
     "form_fields", "form_labels", "form_to_audit", "lines_frame", "reading_fields", "sample_figures", "section_of",
-    "target_inputs", "target_labels", "target_values", "targets_overview", "targets_result_html", "values_from_audit",
+    "target_inputs", "target_labels", "target_values", "targets_in", "targets_overview", "targets_result_html",
+    "values_from_audit",
 ]  # fmt: skip
 
 UNIT = "unit"  # the group of the inputs naming the unit; always shown

@@ -29,7 +29,7 @@ from jihua_kit.widgets_common import error_html
 
 __all__ = [
     "TargetInput", "calendar_html", "figures_from_values", "sample_figures", "target_inputs", "target_labels",
-    "target_values", "targets_overview", "targets_result_html",
+    "target_values", "targets_in", "targets_overview", "targets_result_html",
 ]  # fmt: skip
 
 _PREV = ">prev"
@@ -118,6 +118,13 @@ def figures_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[pid] = value
     return out
+
+
+def targets_in(sections: Iterable[str], params: Params | None = None) -> list[str]:
+    """The IDs of the 2013 targets cited in the given handout sections (e.g. ["七·2", "七·3"])."""
+    params = params or default_params()
+    prefixes = tuple(sections)
+    return [pid for pid in _target_ids(None, params) if params.get(pid).section.startswith(prefixes)]
 
 
 def targets_overview(sections: Iterable[str], params: Params | None = None, lang: str = "zh") -> pd.DataFrame:

@@ -275,7 +275,11 @@ def test_rule_tables_read_the_data():
     assert steps[0] == "待岗学习" and steps[4] == "免职" and steps[-1] == "一票否决" and len(steps) == 6
     assert list(sanction_steps().index)[-1] == "并列"  # 一票否决 is not a sixth step
     overview = targets_overview(["七·3"])
-    assert [i.split("（")[-1] for i in overview.index] == ["T-MIGRANT-CERT）", "T-MIGRANT-BACKLOG）", "T-MIGRANT-INPOLICY）"]
+    assert [i.split("（")[-1] for i in overview.index] == [
+        "T-MIGRANT-CERT）",
+        "T-MIGRANT-BACKLOG）",
+        "T-MIGRANT-INPOLICY）",
+    ]
     assert overview.loc["流动人口符合政策生育率（T-MIGRANT-INPOLICY）"].iloc[0] == "高于上年（2012 年）"
     zero = targets_overview(["七·2"]).loc["避孕节育手术落实率（分村） · 手术库存（T-SURGERY-RATE）"].iloc[0]
     assert zero == "0（不得出现）"  # a zero-tolerance target, not "≤ 0"

@@ -172,7 +172,9 @@ def _edit(data, old: str, new: str, file: str = "deductions.yaml") -> None:
 
 def test_figures_come_from_data(data_copy):
     _edit(data_copy, "{key: outside_step, value: 2, unit: points", "{key: outside_step, value: 3, unit: points")
-    _edit(data_copy, "{key: no_commendation_at, value: 2, unit: count", "{key: no_commendation_at, value: 3, unit: count")
+    _edit(
+        data_copy, "{key: no_commendation_at, value: 2, unit: count", "{key: no_commendation_at, value: 3, unit: count"
+    )
     _edit(data_copy, "{key: parity_at, value: 4, unit: count", "{key: parity_at, value: 5, unit: count")
     params = load_parameters(data_copy / "parameters").view()
     assert points(unit({"D-MISSED-BIRTH": [{"policy": "外", "parity": 5}]}), params)["total"] == 5 + 3 * 2

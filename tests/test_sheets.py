@@ -141,7 +141,9 @@ def test_every_bad_row_is_in_the_errors_sheet_with_its_cell(scored: dict, filled
     assert [e["key"] for e in scored["json"]["errors"]] == [key for _, _, key in BAD]
     first = next(r for r in records if r["原表行号"] == 7)
     # the column as the office's heading reads, the code after it
-    assert first["说明（中文）"].startswith(f"第 7 行“妇检漏检、漏统或虚假(D-EXAM)”列（{letters['D-EXAM']}）：'三' 不是整数")
+    assert first["说明（中文）"].startswith(
+        f"第 7 行“妇检漏检、漏统或虚假(D-EXAM)”列（{letters['D-EXAM']}）：'三' 不是整数"
+    )
     assert "'三' is not a whole number" in first["说明（英文）"]
     assert {r["编号"] for r in records} == {"V005", "V006", "V007", "V008", "V009", "V011"}
 

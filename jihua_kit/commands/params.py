@@ -62,14 +62,14 @@ def detail_text(param: Parameter, store: ParameterStore, lang: str) -> str:
     label = lambda key: t(f"params.detail.{key}", lang)  # noqa: E731
     colon = "：" if lang == "zh" else ": "
     lines = wrap(named(param.name(lang), param.id, lang), COLS)
-    lines += wrap(f"{label('kind')}{colon}{t('kind.' + param.kind, lang)} · {t('scenario.' + param.scenario, lang)}",
-                  COLS, "  ")  # fmt: skip
+    kind = f"{t('kind.' + param.kind, lang)} · {t('scenario.' + param.scenario, lang)}"
+    lines += wrap(f"{label('kind')}{colon}{kind}", COLS, "  ", "")
     lines.append(f"{label('values')}{colon}")
     lines += _value_lines(param, lang, "  ")
-    lines += wrap(f"{label('section')}{colon}{param.section}", COLS, "  ")
-    lines += wrap(f"{label('status')}{colon}{t('status.' + param.status, lang)}", COLS, "  ")
-    lines += wrap(f"{label('description')}{colon}{param.description(lang)}", COLS, "  ")
-    lines += wrap(f"{label('file')}{colon}data/parameters/{param.file}", COLS, "  ")
+    lines += wrap(f"{label('section')}{colon}{param.section}", COLS, "  ", "")
+    lines += wrap(f"{label('status')}{colon}{t('status.' + param.status, lang)}", COLS, "  ", "")
+    lines += wrap(f"{label('description')}{colon}{param.description(lang)}", COLS, "  ", "")
+    lines += wrap(f"{label('file')}{colon}data/parameters/{param.file}", COLS, "  ", "")
     if _readings(param):
         lines.append(f"{label('readings')}{colon}")
         for rid in _readings(param):
@@ -91,8 +91,8 @@ def list_text(store: ParameterStore, lang: str) -> str:
     lines = []
     for p in sorted(store.parameters.values(), key=lambda p: p.id):
         head = f"{named(p.name(lang), p.id, lang)} · {p.section} · {t('status.' + p.status, lang)}"
-        lines += wrap(head, COLS, "    ")
-        lines += _value_lines(p, lang, "    ")
+        lines += wrap(head, COLS, "    ", "")
+        lines += _value_lines(p, lang, "  ")
     lines += wrap(t("params.count", lang, n=len(store.parameters), r=len(store.readings), path=store.folder), COLS)
     return "\n".join(lines)
 
