@@ -67,7 +67,8 @@ def _value(use: FigureUse) -> Value | None:
 
 def figure_text(use: FigureUse, lang: str = "zh", with_name: bool = True) -> str:
     """A figure a rule used, name first, then the amount, the section and the code label:
-    '养老保障金 300 元/人/月〔六、提标扩面三是〕（E-PENSION）'."""
+    '养老保障金 300 元/人/月〔六、提标扩面三是〕（E-PENSION）'. Without the name (the figure of the
+    line's own rule, which names it already): '300 元/人/月〔六、提标扩面三是〕'."""
     param = load_parameters().parameters.get(use.id)
     val = _value(use)
     name = param.name(lang) if (param and with_name) else ""
@@ -75,4 +76,5 @@ def figure_text(use: FigureUse, lang: str = "zh", with_name: bool = True) -> str
     measure = val.measure(lang) if val else None
     amount = amount_text(use.low, use.high, use.unit, lang, measure)
     head = " · ".join(part for part in (name, label) if part)
-    return f"{head} {amount}〔{use.section}〕{code_label(use.id, lang)}".strip()
+    code = code_label(use.id, lang) if with_name else ""
+    return f"{head} {amount}〔{use.section}〕{code}".strip()

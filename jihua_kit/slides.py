@@ -100,9 +100,33 @@ def prepare(nb: nbformat.NotebookNode, name: str, lang: str = "zh") -> nbformat.
     return out
 
 
+_CELL = re.compile(r"<(td|th)>([^<]*)</\1>")
+_CODE = re.compile(r"（[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?:=[A-Za-z0-9_]+)?）")
+SHORT_CELL = 12  # characters: an amount, a section, 是/否 — kept on one line in a deck's table
+
+
+def dress_tables(html_text: str) -> str:
+    """A pandas table as a deck shows it: short cells (amounts, sections) on one line (class
+    `jk-short`) so the long text columns take the wrapping, and each rule code after a name as a
+    small grey label that never breaks (`jk-code`)."""
+
+    def cell(m: re.Match) -> str:
+        tag, text = m.group(1), m.group(2)
+        short = len(html.unescape(text).strip()) <= SHORT_CELL
+        text = _CODE.sub(lambda c: f'<span class="jk-code">{c.group(0)}</span>', text)
+        return f'<{tag} class="jk-short">{text}</{tag}>' if short else f"<{tag}>{text}</{tag}>"
+
+    return _CELL.sub(cell, html_text)
+
+
 def _printed(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Printed text reads in the deck's proportional CJK font (jihua.css); a text table whose columns
-    line up with spaces keeps a fixed-width font, marked `jk-mono`."""
+    line up with spaces keeps a fixed-width font, marked `jk-mono`. Tables are dressed for a deck."""
+    data = output.get("data", {})
+    if "text/html" in data and "<table" in "".join(data["text/html"]):
+        output = copy.deepcopy(output)
+        output["data"]["text/html"] = dress_tables("".join(data["text/html"]))
+        return output
     if output.get("output_type") != "stream" or output.get("name") != "stdout":
         return output
     text = output.get("text", "")
