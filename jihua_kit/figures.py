@@ -77,4 +77,5 @@ def figure_text(use: FigureUse, lang: str = "zh", with_name: bool = True) -> str
     amount = amount_text(use.low, use.high, use.unit, lang, measure)
     head = " · ".join(part for part in (name, label) if part)
     code = code_label(use.id, lang) if with_name else ""
-    return f"{head} {amount}〔{use.section}〕{code}".strip()
+    gap = "" if lang == "zh" else " "
+    return f"{head} {amount}{gap}〔{use.section}〕{code}".strip()
