@@ -188,3 +188,15 @@ def test_slide_decks_read_as_chinese(tmp_path: Path) -> None:
         body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S | re.I)
         faults += [f"{deck.name}: {f}" for f in html_faults(body) + _case_id_faults(body)]
     _check(faults, "decks")
+
+
+def test_every_value_reads_as_words() -> None:
+    """A value's key is code: each keyed value has a label, and each count a measure word, in the data."""
+    from jihua_kit.params import load_parameters
+
+    for p in load_parameters().parameters.values():
+        for v in p.values:
+            if v.key:
+                assert v.label("zh") and v.label("en"), (p.id, v.key)
+            if v.unit == "count":
+                assert v.measure("zh") is not None and v.measure("en") is not None, (p.id, v.key)
