@@ -21,7 +21,7 @@ from jihua_kit.params import load_parameters
 CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 RULE_ID = re.compile(r"(?<![A-Za-z0-9_-])(?:E|D|T|C|F|TR|RA)-[A-Z0-9]+(?:-[A-Z0-9]+)*(?![A-Za-z0-9_-])")
 READING_ID = re.compile(r"(?<![A-Za-z0-9_-])R[1-8](?![A-Za-z0-9_-])")
-LIBRARY = re.compile(r"库(?!存)")
+LIBRARY = re.compile(r"库(?!存)|写死")  # programmer words: say 工具 / 程序, 事先写好
 ASCII_PUNCT = re.compile(rf"[{CJK}]\s*[;:]\s*[{CJK}0-9]")
 _LABEL_TOKEN = r"[A-Za-z0-9_=\-]+"
 LABEL = re.compile(rf"（\s*{_LABEL_TOKEN}(?:\s*[,，、 ]\s*{_LABEL_TOKEN})*\s*）")  # codes only, in full-width ( )
