@@ -52,9 +52,11 @@ $(REVEAL): slides/package.json slides/package-lock.json
 	@command -v npm >/dev/null || { echo "make slides needs npm once, to fetch reveal.js (apt-get install npm)"; exit 1; }
 	npm ci --prefix slides --no-audit --no-fund
 
-## make handouts: a PDF of each deck (headless Chromium's print) in slides/build/handouts/;
-## skipped with a message where Chromium is not installed.
-handouts: slides
+## make handouts: two PDFs of each deck in slides/build/handouts/ (headless Chromium's print):
+## <deck>.pdf one 16:9 page per slide, <deck>-A4.pdf three slides to an A4 page. Decks and PDFs that
+## are newer than their notebooks are not made again. Skipped with a message without Chromium.
+handouts: $(STAMP) $(REVEAL)
+	$(BIN)/jihua-kit slides --changed
 	$(PY) slides/handouts.py
 
 ## make bench: time and memory of the simulation, the spreadsheets and the chapters on this machine (prints; no pass/fail)

@@ -78,6 +78,7 @@ class UnitExplanation(Rendering):
     readings: list[dict[str, str]]
     record: dict[str, Any]
     lang: str = "zh"
+    parallel: list[str] = field(default_factory=list)  # measures beside the ladder (一票否决), not rungs
 
     @property
     def total(self) -> float:
@@ -163,8 +164,13 @@ def _consequences(result: ScoreResult, params: Params, record: dict, lang: str) 
         notes.append(t("assess.judicial", lang, n=int(tab[EXAM]), section=params.get(EXAM).section))
     ladder: list[str] = []
     if record["flags"]["shuangwu_breach"]:
-        ladder = [step["en" if lang == "en" else "zh"] for step in params.get(SHUANGWU).ladder]
-        notes.append(t("assess.ladder", lang, ladder=" → ".join(ladder), section=params.get(SHUANGWU).section))
+        rec = params.get(SHUANGWU)
+        ladder = [step["en" if lang == "en" else "zh"] for step in rec.ladder]
+        beside = [m["en" if lang == "en" else "zh"] for m in rec.parallel]
+        sep = "、" if lang == "zh" else ", "
+        notes.append(t("assess.ladder", lang, ladder=" → ".join(ladder), n=len(ladder), section=rec.section))
+        if beside:
+            notes.append(t("assess.parallel", lang, measures=sep.join(beside), n=len(ladder), section=rec.section))
     return notes, ladder
 
 
@@ -197,8 +203,9 @@ def explain_result(result: ScoreResult, params: Params, lang: str = "zh") -> Uni
         dict.fromkeys(line_figures + [figure_text(f, lang) for tr in used[len(lines) :] for f in tr.figures])
     )
     unit = {k: record[k] for k in ("unit_id", "unit_name", "township", "level", "period", "inspection_date")}
+    parallel = [m["en" if lang == "en" else "zh"] for m in params.get(SHUANGWU).parallel] if ladder else []
     return UnitExplanation(
-        unit, lines, zero_ids, flags, notes, ladder, figures, _readings(used, params, lang), record, lang
+        unit, lines, zero_ids, flags, notes, ladder, figures, _readings(used, params, lang), record, lang, parallel
     )
 
 

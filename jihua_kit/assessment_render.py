@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 
 from jihua_kit.i18n import t
-from jihua_kit.textfmt import format_number
+from jihua_kit.params import load_parameters
+from jihua_kit.textfmt import code_label, format_number, list_sep
 
 FRAME_COLUMNS = ("id", "name", "detail", "arithmetic", "points", "section")
 
@@ -48,28 +49,36 @@ class Rendering:
         total = self._t("assess.points", n=format_number(self.total))
         return f"{' + '.join(pts)} = {total}" if len(pts) > 1 else total
 
+    def zero_text(self) -> str:
+        """The findings with nothing found, by name: '出生人口信息错报、…'."""
+        params = load_parameters().parameters
+        return list_sep(self.lang).join(params[pid].name(self.lang) for pid in self.zero_ids)
+
+    def reading_text(self, r: dict[str, str]) -> str:
+        """'性别错报按2分代替1分：代替一般错报分值（RA-WRONG-SEX-INSTEAD）'."""
+        return f"{r['title']}{self._colon()}{r['label']}{code_label(r['id'], self.lang)}"
+
     def to_text(self) -> str:
         """The explanation as plain text (for the terminal and `print`)."""
         out = [self.title(), "", self._t("assess.h.lines")]
         for pid, group in groupby(self.lines, key=lambda ln: ln.id):
             group = list(group)
-            out.append(f"  {pid} {group[0].name}〔{group[0].section}〕")
+            out.append(f"  {group[0].name}〔{group[0].section}〕{code_label(pid, self.lang)}")
             out += [f"    {ln.detail}{self._colon()}{ln.arithmetic}" for ln in group]
         if not self.lines:
             out.append("  " + self._t("assess.none"))
         out.append(self._t("assess.total", text=self.total_text()))
         if self.zero_ids:
-            out.append(self._t("assess.zero", ids=", ".join(self.zero_ids)))
+            out.append(self._t("assess.zero", ids=self.zero_text()))
         out += ["", self._t("assess.h.flags")]
         for f in self.flags:
             mark = self._t("assess.yes" if f.raised else "assess.no")
-            out.append(f"  [{mark}] {f.label}{self._paren(f.name)}{self._colon()}{f.reason}〔{f.section}〕")
+            out.append(f"  [{mark}] {f.label}{self._colon()}{f.reason}〔{f.section}〕")
         if self.consequences:
             out += ["", self._t("assess.h.consequences")] + [f"  · {c}" for c in self.consequences]
         out += ["", self._t("assess.h.figures")] + [f"  {f}" for f in self.figures]
         if self.readings:
-            out += ["", self._t("assess.h.readings")]
-            out += [f"  {r['id']} {r['title']}{self._colon()}{r['option']} — {r['label']}" for r in self.readings]
+            out += ["", self._t("assess.h.readings")] + [f"  {self.reading_text(r)}" for r in self.readings]
         out += ["", self._t("assess.caveat")]
         return "\n".join(out)
 
@@ -90,6 +99,7 @@ class Rendering:
             "flag_reasons": {f.name: {"label": f.label, "reason": f.reason, "section": f.section} for f in self.flags},
             "consequence_notes": list(self.consequences),
             "shuangwu_ladder": list(self.ladder),
+            "shuangwu_parallel": list(self.parallel),
             "figures": list(self.figures),
             "readings": list(self.readings),
         }
@@ -98,19 +108,23 @@ class Rendering:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_html(self) -> str:
-        """An HTML fragment (tables and lists) for notebooks and the app."""
+        """An HTML fragment (tables and lists) for notebooks and the app; the rule code is a small
+        label after the finding's name."""
         e = escape
-        head = "".join(f"<th>{e(self._t(f'assess.col.{c}'))}</th>" for c in FRAME_COLUMNS)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{e(str(getattr(ln, c)) if c != 'points' else format_number(ln.points))}</td>"
-                             for c in FRAME_COLUMNS) + "</tr>"
-            for ln in self.lines
-        )  # fmt: skip
+        shown = FRAME_COLUMNS[1:]
+        head = "".join(f"<th>{e(self._t(f'assess.col.{c}'))}</th>" for c in shown)
+
+        def cell(ln: Any, c: str) -> str:
+            if c == "name":
+                return f"<td>{e(ln.name)} <small class='jk-code' style='color:#888'>{e(ln.id)}</small></td>"
+            return f"<td>{e(str(getattr(ln, c)) if c != 'points' else format_number(ln.points))}</td>"
+
+        body = "".join("<tr>" + "".join(cell(ln, c) for c in shown) + "</tr>" for ln in self.lines)
         parts = [f"<div class='jihua-assessment' lang='{self.lang}'>", f"<h4>{e(self.title())}</h4>"]
         parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         parts.append(f"<p><b>{e(self._t('assess.total', text=self.total_text()))}</b></p>")
         flags = "".join(
-            f"<li>[{e(self._t('assess.yes' if f.raised else 'assess.no'))}] <b>{e(f.label)}</b>: "
+            f"<li>[{e(self._t('assess.yes' if f.raised else 'assess.no'))}] <b>{e(f.label)}</b>{e(self._colon())}"
             f"{e(f.reason)} 〔{e(f.section)}〕</li>"
             for f in self.flags
         )
@@ -120,8 +134,10 @@ class Rendering:
             parts.append(f"<p>{e(self._t('assess.h.consequences'))}</p><ul>{items}</ul>")
         figs = "".join(f"<li>{e(f)}</li>" for f in self.figures)
         parts.append(f"<details><summary>{e(self._t('assess.h.figures'))}</summary><ul>{figs}</ul></details>")
+        if self.zero_ids:
+            parts.append(f"<p>{e(self._t('assess.zero', ids=self.zero_text()))}</p>")
         if self.readings:
-            reads = "".join(f"<li>{e(r['id'])} {e(r['title'])}: {e(r['label'])}</li>" for r in self.readings)
+            reads = "".join(f"<li>{e(self.reading_text(r))}</li>" for r in self.readings)
             parts.append(f"<p>{e(self._t('assess.h.readings'))}</p><ul>{reads}</ul>")
         parts.append(f"<p><i>{e(self._t('assess.caveat'))}</i></p></div>")
         return "".join(parts)

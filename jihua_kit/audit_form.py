@@ -34,16 +34,19 @@ from jihua_kit.targets_form import (
     target_inputs,
     target_labels,
     target_values,
+    targets_in,
     targets_overview,
     targets_result_html,
 )
+from jihua_kit.textfmt import named
 from jihua_kit.widgets_common import Field, error_html, field_labels
 
 __all__ = [
     "DEFAULT_PERIOD", "SECTIONS", "SECTION_FLAGS", "TargetInput", "UNIT", "audit_examples", "audit_params",
     "audit_result_html", "blank_values", "calendar_html", "explain_values", "figures_from_values", "flags_frame",
     "form_fields", "form_labels", "form_to_audit", "lines_frame", "reading_fields", "sample_figures", "section_of",
-    "target_inputs", "target_labels", "target_values", "targets_overview", "targets_result_html", "values_from_audit",
+    "target_inputs", "target_labels", "target_values", "targets_in", "targets_overview", "targets_result_html",
+    "values_from_audit",
 ]  # fmt: skip
 
 UNIT = "unit"  # the group of the inputs naming the unit; always shown
@@ -114,7 +117,7 @@ def reading_fields(lang: str = "zh", params: Params | None = None) -> tuple[Fiel
         if len(reading.options) < 2 or not any(a.startswith("D-") for a in reading.applies_to):
             continue
         choices = tuple((opt.label(lang), opt.key) for opt in reading.options)
-        out.append(Field(rid, f"{rid} {reading.title(lang)}", "choice", reading.default, choices, literal=True))
+        out.append(Field(rid, named(reading.title(lang), rid, lang), "choice", reading.default, choices, literal=True))
     return tuple(out)
 
 
@@ -195,11 +198,13 @@ def explain_values(
 
 
 def lines_frame(expl: UnitExplanation) -> pd.DataFrame:
-    """The deduction lines of an explanation as a table, points as whole numbers where they are."""
+    """The deduction lines of an explanation as a table, points as whole numbers where they are;
+    indexed by the finding's name with its rule code as the label ('出生人口漏报（D-MISSED-BIRTH）')."""
     frame = expl.to_frame()
     points = t("assess.col.points", expl.lang)
     frame[points] = [number(x) for x in frame[points]]
-    return frame.set_index(frame.columns[0])
+    index = [named(name, pid, expl.lang) for pid, name in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True)]
+    return frame.iloc[:, 2:].set_axis(index)
 
 
 def flags_frame(expl: UnitExplanation) -> pd.DataFrame:
@@ -263,8 +268,8 @@ def values_from_audit(
     picks a unit), a unit record, or a unit table. The audit is validated first."""
     params = params or audit_params()
     if isinstance(source, (str, Path)):
-        source, named = _resolve(source)
-        unit_id = unit_id or named
+        source, picked = _resolve(source)
+        unit_id = unit_id or picked
     table = source if isinstance(source, pd.DataFrame) else load_audit(source, params)
     if unit_id is not None:
         table = table[table["unit_id"].astype(str) == str(unit_id)]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jihua_kit.errors import KitError
+from jihua_kit.limits import check_year
 from jihua_kit.params import Params, default_params
 
 BOUNDS_ID = "TR-AUDIT-BOUNDS"
@@ -154,6 +155,17 @@ def _flags(rows: _Rows, df: pd.DataFrame, col: str) -> np.ndarray:
     vals = raw.map(one)
     rows.fail(vals.isna().to_numpy(), "audit.bad_bool", col)
     return vals.fillna(False).to_numpy(dtype=bool)
+
+
+def check_period(period: object) -> str:
+    """A period as the audit tables take it ('2013' or '2013Q2'), or KitError naming `period`."""
+    text = str(period or "").strip().upper()
+    if not text:
+        raise KitError("audit.need_period", field="period")
+    if not PERIOD.fullmatch(text):
+        raise KitError("audit.bad_period", field="period", got=period)
+    check_year(int(text[:4]), field="period")
+    return text
 
 
 def _identity(rows: _Rows, df: pd.DataFrame) -> dict[str, pd.Series]:

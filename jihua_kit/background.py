@@ -49,7 +49,7 @@ def facts_frame(lang: str = "zh", county: County | None = None) -> pd.DataFrame:
     for fid in COUNTY_FACTS:
         f = county.figures[fid]
         sure = "/".join(t(f"bg.conf.{c}", lang) for c in f.confidence.split("/")) if f.confidence else "—"
-        rows.append((f.name(lang), f"{format_number(f.central)} {t('bg.persons', lang)}", f.basis, sure))
+        rows.append((f.name(lang), f"{format_number(f.central)} {t('bg.persons', lang)}", f.basis_text(lang), sure))
     cols = [t(f"bg.col.{c}", lang) for c in ("fact", "value", "source", "confidence")]
     return pd.DataFrame(rows, columns=cols).set_index(cols[0]).rename_axis(None)
 

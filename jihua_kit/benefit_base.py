@@ -100,6 +100,7 @@ class Outcome:
     persons: np.ndarray | int | None = None  # people paid; defaults to `count`
     points: float = 0.0  # exam points for the non-monetary rule
     args: dict[str, Any] = field(default_factory=dict)
+    kind: str | None = None  # one_time / annual when a reading changes it (else the parameter's kind)
 
 
 def all_of(conds: list[Cond], n: int, out: np.ndarray | None = None) -> np.ndarray:

@@ -34,6 +34,8 @@ def spouse_death(h: Household, p: Params) -> Outcome:
         (h.ev["spouse_died"], "ent.why.no_spouse_death"),
         (~h.two | method_ok, why),
     ]
+    if p.chose("RA-SPOUSE-DEATH-SURVIVOR", "survivor"):  # the payment needs a spouse left to receive it
+        conds.append((h.n_parents > 0, "ent.why.no_surviving_spouse"))
     ok = all_of(conds, h.n)
     one = p.value("E-SPOUSE-DEATH", "onechild") if (ok & h.one).any() else 0.0
     two = p.value("E-SPOUSE-DEATH", "twogirl") if (ok & h.two).any() else 0.0

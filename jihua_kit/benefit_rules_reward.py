@@ -28,12 +28,18 @@ def give_up_second(h: Household, p: Params) -> Outcome:
 
 
 def postpone_second(h: Household, p: Params) -> Outcome:
-    """One amount per whole year postponed, capped when the reading sets a cap."""
+    """One amount per whole year postponed, capped when the reading sets a cap: all at once when
+    the postponement is agreed (default), or, by RA-POSTPONE-PAYMENT, one amount in each year
+    it runs (a yearly amount, also in the later years of a postponement agreed earlier)."""
     years = h.ev["postpone_years"]
+    per_year = p.value("E-POSTPONE-2ND")
+    if p.chose("RA-POSTPONE-PAYMENT", "yearly"):  # one year at a time: the cap of the lump does not apply
+        running = (years > 0) | h.ev["postpone_running"]
+        args = {"ok": "ent.ok.E-POSTPONE-2ND.yearly"}
+        return Outcome([(running, "ent.why.no_postpone_running")], per_year, persons=1, kind="annual", args=args)
     cap = p.reading("RA-POSTPONE-CAP")
     if cap is not None:
         years = np.minimum(years, int(cap))
-    per_year = p.value("E-POSTPONE-2ND")
     return Outcome([(years > 0, "ent.why.no_postpone")], per_year, count=years, persons=1, args={"cap": cap})
 
 

@@ -145,7 +145,7 @@ def compute(table: pd.DataFrame, params: Params) -> dict[str, RuleResult]:
     for i, rid in enumerate(BENEFIT_IDS):
         with params.trace() as tr:
             out = RULES[rid](h, params)
-        res = _assemble(rid, params.get(rid).kind, out, h.n, blocks, i)
+        res = _assemble(rid, out.kind or params.get(rid).kind, out, h.n, blocks, i)
         res.figures, res.readings = tuple(tr.figures), tuple(tr.readings)
         results[rid] = res
     _settle_overlaps(results, params)

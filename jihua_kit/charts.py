@@ -35,3 +35,9 @@ def use_chinese_font() -> str:
     rc["font.sans-serif"] = [FONT_FAMILY, *[f for f in rc["font.sans-serif"] if f != FONT_FAMILY]]
     rc["axes.unicode_minus"] = False
     return FONT_FAMILY
+
+
+# One meaning per colour across every chart and table of the kit: 提标前 grey, 提标后 red. The
+# tornado's ends (an assumption at its low / high value) use other hues, so red always means 提标后.
+SCENARIO_COLORS = {"baseline": "#9aa5b1", "raised": "#c0392b"}
+LOW_HIGH_COLORS = {"low": "#4f81bd", "high": "#e39b3b"}

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from jihua_kit import commands
+from jihua_kit.cli_lang import parser_class, requested, speaking, translate_help
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
 from jihua_kit.masking import scrub
@@ -26,11 +27,18 @@ def _command_modules() -> list:
     return [importlib.import_module(f"jihua_kit.commands.{name}") for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jihua-kit", description=t("cli.description"))
-    sub = parser.add_subparsers(dest="command", required=True)
+def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+    """The parser with its help in `lang` (argparse's own words too: build it inside
+    `cli_lang.speaking(lang)`, as `main` does)."""
+    parser = parser_class(lang)(prog="jihua-kit", description=t("cli.description"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title=t("cli.commands"))
     for module in _command_modules():
         module.register(sub).set_defaults(_run=module.run)
+    for action in sub.choices.values():
+        action.description = action.description or next(
+            (c.help for c in sub._choices_actions if c.dest == action.prog.split()[-1]), None
+        )
+    translate_help(parser, lang)
     return parser
 
 
@@ -59,7 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     real = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = Masked(real[0]), Masked(real[1])
     try:
-        args = build_parser().parse_args(argv)
+        argv = list(sys.argv[1:] if argv is None else argv)
+        lang = requested(argv)
+        with speaking(lang):
+            args = build_parser(lang).parse_args(argv)
         try:
             return int(args._run(args) or 0)
         except KitError as err:

@@ -11,13 +11,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from jihua_kit.charts import use_chinese_font
+from jihua_kit.charts import LOW_HIGH_COLORS, SCENARIO_COLORS, use_chinese_font
 from jihua_kit.cost_views import SCENARIOS, WAN, shown_value
 from jihua_kit.i18n import t
 
 __all__ = ["compare_chart", "tornado_chart", "year_chart"]
 
-COLORS = {"baseline": "#9aa5b1", "raised": "#c0392b"}
+COLORS = SCENARIO_COLORS
 SIZE = (10, 4.8)
 
 
@@ -60,6 +60,15 @@ def compare_chart(table: pd.DataFrame, year: int, top: int = 6, lang: str = "zh"
     return fig
 
 
+def sample_caption(tor: pd.DataFrame, lang: str = "zh") -> str:
+    """Under a tornado: the sample that measured the swings and its distance from the full run."""
+    if "sample_gap" not in tor.columns or tor.empty:
+        return ""
+    row = tor.iloc[0]
+    return t("costc.sample_caption", lang, n=f"{int(row['sample_households']):,}", gap=f"{row['sample_gap']:+.1%}",
+             sample=f"{row['sample_total'] / WAN:,.1f}", full=f"{row['base_total'] / WAN:,.1f}")  # fmt: skip
+
+
 def year_chart(years: pd.DataFrame, lang: str = "zh") -> Figure:
     """Lines: the county total per year under each scenario, with its low-high band (R5)."""
     fig, ax = _figure()
@@ -92,8 +101,10 @@ def tornado_chart(tor: pd.DataFrame, year: int, top: int = 8, lang: str = "zh") 
     base = float(tor["base_total"].iloc[0]) / WAN
     fig, ax = _figure()
     y = np.arange(len(rows))
-    ax.barh(y, rows["total_low"] / WAN - base, left=base, color="#4f81bd", label=t("sim.chart.at_low", lang))
-    ax.barh(y, rows["total_high"] / WAN - base, left=base, color="#c0392b", alpha=0.85,
+    ax.barh(
+        y, rows["total_low"] / WAN - base, left=base, color=LOW_HIGH_COLORS["low"], label=t("sim.chart.at_low", lang)
+    )
+    ax.barh(y, rows["total_high"] / WAN - base, left=base, color=LOW_HIGH_COLORS["high"],
             label=t("sim.chart.at_high", lang))  # fmt: skip
     ax.axvline(base, color="#333333", linewidth=1, label=t("costc.central_total", lang, base=f"{base:,.0f}"))
     labels = [f"{n}（{shown_value(lo, u)}–{shown_value(hi, u)}）" for n, lo, hi, u in
@@ -105,5 +116,8 @@ def tornado_chart(tor: pd.DataFrame, year: int, top: int = 8, lang: str = "zh") 
     _thousands(ax.xaxis)
     ax.legend(loc="lower right", fontsize=12)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    note = sample_caption(tor, lang)
+    if note:
+        fig.text(0.01, 0.01, note, fontsize=10, color="#555555")
+    fig.tight_layout(rect=(0, 0.05 if note else 0, 1, 1))
     return fig

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from jihua_kit import sim_views
+from jihua_kit.charts import SCENARIO_COLORS
 from jihua_kit.cost_views import WAN, project_both, shown_value, wan_text, wide
 from jihua_kit.county import County, load_county
 from jihua_kit.errors import KitError
@@ -76,10 +77,10 @@ class SliderSpec:
         return shown_value(value, self.unit)
 
 
-def _basis(county: County, key: str) -> str:
+def _basis(county: County, key: str, lang: str = "zh") -> str:
     if key in county.figures:
-        return county.figures[key].basis
-    return county.distributions[key.split(".", 1)[0]].basis
+        return county.figures[key].basis_text(lang)
+    return county.distributions[key.split(".", 1)[0]].basis_text(lang)
 
 
 def slider_specs(
@@ -93,7 +94,7 @@ def slider_specs(
         if key not in sweeps:
             raise KitError("county.unknown_key", file=county.file, got=key)
         s = sweeps[key]
-        out.append(SliderSpec(key, s.name(lang), s.unit, s.low, s.central, s.high, _basis(county, key)))
+        out.append(SliderSpec(key, s.name(lang), s.unit, s.low, s.central, s.high, _basis(county, key, lang)))
     return out
 
 
@@ -161,20 +162,63 @@ def cost_frame(
     return out
 
 
+_TOTALS: dict[tuple, dict[str, float]] = {}
+
+
+def _totals(county: County, year: int, households: int | None, seed: int) -> dict[str, float]:
+    """County totals (central, yuan, scaled) per scenario with every assumption central: of the
+    full run (`households=None`, what `jihua-kit simulate` and chapter 06 print) or of a sample.
+    Kept per county content, year, size and seed (a slider move does not recompute them)."""
+    figures = tuple((k, f.central, f.low, f.high) for k, f in county.figures.items())
+    dists = tuple((k, d.central) for k, d in county.distributions.items())
+    key = (county.file, county.id, county.overrides, figures, dists, year, households, seed)
+    if key not in _TOTALS:
+        table = wide(project_both(households, seed, [year], None, county))
+        money = table[table["kind"] != "non_monetary"]
+        _TOTALS[key] = {s: float(money[f"{s}_cost_central"].sum()) for s in ("baseline", "raised")}
+    return _TOTALS[key]
+
+
+def sample_gap(year: int | None = None, households: int = SAMPLE, seed: int = SEED,
+               county: County | None = None) -> dict[str, tuple[float, float]]:  # fmt: skip
+    """Per scenario (sample total, full-run total) with every assumption central: how far the
+    sample that the sliders move is from the headline figure."""
+    county = county or load_county()
+    year = check_year(county.reference_year if year is None else year, county)
+    sample, full = _totals(county, year, households, seed), _totals(county, year, None, seed)
+    return {s: (sample[s], full[s]) for s in sample}
+
+
+def sample_note(year: int | None = None, lang: str = "zh", households: int = SAMPLE, seed: int = SEED,
+                county: County | None = None, scaled: bool = False) -> str:  # fmt: skip
+    """'…抽样合计 24,429.2 万元，全县测算 23,793.7 万元，相差 +2.7%' (the raised standard)."""
+    county = county or load_county()
+    sample, full = sample_gap(year, households, seed, county)["raised"]
+    key = "cost.sample_scaled" if scaled else "cost.sample_gap"
+    return t(key, lang, n=format_number(households), seed=seed, sample=wan_text(sample), full=wan_text(full),
+             gap=f"{sample / full - 1:+.1%}")  # fmt: skip
+
+
 def sweep_frame(key: str, year: int | None = None, lang: str = "zh", households: int = SAMPLE, seed: int = SEED,
                 county: County | None = None) -> pd.DataFrame:  # fmt: skip
-    """The county total (万元) under both standards with one slider at its low, central and high value."""
+    """The county total (万元) under both standards with one slider at its low, central and high value.
+
+    The sample measures how far each value moves the total (in proportion); the totals are on the
+    level of the full run, so the central row is the headline figure (`sample_note` says so)."""
     county = county or load_county()
     spec = next(s for s in slider_specs(county, lang) if s.key == key) if key in SLIDER_KEYS else None
     if spec is None:
         raise KitError("county.unknown_key", file=county.file, field=key, got=key)
+    gap = sample_gap(year, households, seed, county)
     rows = {}
     for end in ("low", "central", "high"):
         value = getattr(spec, end)
         frame = cost_frame({key: value}, year, households, seed, county)
         money = frame[frame["kind"] != "non_monetary"]
         label = t("costv.at_value", lang, end=t(f"sim.col.{end}", lang), value=spec.shown(value))
-        rows[label] = [wan_text(money[f"{s}_cost_central"].sum()) for s in ("baseline", "raised")]
+        rows[label] = [
+            wan_text(money[f"{s}_cost_central"].sum() * gap[s][1] / gap[s][0]) for s in ("baseline", "raised")
+        ]
     heads = [t("scenario.baseline", lang), t("scenario.raised", lang)]
     return pd.DataFrame(rows, index=heads).T.rename_axis(t("costv.wan", lang), axis=1)
 
@@ -182,7 +226,7 @@ def sweep_frame(key: str, year: int | None = None, lang: str = "zh", households:
 # --- HTML ----------------------------------------------------------------------------------------
 
 _CELL = "padding:2px 8px;border-bottom:1px solid #eee;white-space:nowrap"
-_COLORS = {"baseline": "#9aa5b1", "raised": "#c0392b"}
+_COLORS = SCENARIO_COLORS
 
 
 def _wan(x: float) -> str:
@@ -257,6 +301,7 @@ def _result_html(values: Mapping[str, Any], scenario: str, year: int | None, hou
     scen = t("cost.compare" if scenario == COMPARE else f"scenario.{scenario}", lang)
     sample = t("cost.sample", lang, n=format_number(a["households"]), total=format_number(a["county_households"]),
                seed=a["seed"])  # fmt: skip
+    sample += " " + sample_note(a["year"], lang, households, seed, county)
     return (
         f"<div class='jihua-cost'><p><b>{escape(head)}</b>（{escape(scen)}）</p>"
         f"{_table_html(df, scenario, lang)}"

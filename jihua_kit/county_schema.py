@@ -18,8 +18,11 @@ STATUSES = ("fact", "assumption")
 SUM_TOLERANCE = 1e-6
 _COMMON = ("id", "name_zh", "name_en", "status")
 _FACT_FIELDS = (*_COMMON, "unit", "value", "source", "confidence")
+_FACT_OPTIONAL = ("source_zh", "origin")  # origin: handout | public (default)
 _ASSUMPTION_FIELDS = (*_COMMON, "unit", "central", "low", "high", "basis")
+_ASSUMPTION_OPTIONAL = ("basis_zh",)
 _DIST_FIELDS = (*_COMMON, "balance", "basis", "categories")
+ORIGINS = ("handout", "public")
 
 # What the population generator reads: records that must be present, distributions with the
 # categories it expects (their names are the household-table values of docs/tables.md).
@@ -66,9 +69,19 @@ class Figure:
     high: float
     basis: str  # the source of a fact, the reasoning behind an assumption
     confidence: str = ""
+    basis_zh: str = ""  # the same in Chinese, for trainees and the Chinese workbook
+    origin: str = ""  # a fact's origin: "handout" or "public" ("" for an assumption)
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
+
+    def basis_text(self, lang: str = "zh") -> str:
+        return self.basis_zh if lang == "zh" and self.basis_zh else self.basis
+
+    @property
+    def status_key(self) -> str:
+        """`status.fact_handout`, `status.fact_public` or `status.assumption` (a message key)."""
+        return f"status.fact_{self.origin}" if self.status == "fact" else f"status.{self.status}"
 
 
 @dataclass(frozen=True)
@@ -85,9 +98,13 @@ class Distribution:
     central: tuple[float, ...]
     low: tuple[float, ...]
     high: tuple[float, ...]
+    basis_zh: str = ""
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
+
+    def basis_text(self, lang: str = "zh") -> str:
+        return self.basis_zh if lang == "zh" and self.basis_zh else self.basis
 
     def shares(self) -> np.ndarray:
         return np.array(self.central, dtype=float)
@@ -153,12 +170,14 @@ def value_range(raw: dict, unit: str, file: str, record: str, where: str = "") -
 def parse_figure(raw: Any, file: str, n: int) -> Figure:
     rid = raw.get("id") if isinstance(raw, dict) else None
     record = rid if isinstance(rid, str) else f"#{n}"
-    raw = mapping(raw, file, record, "", _COMMON, tuple(set(_FACT_FIELDS + _ASSUMPTION_FIELDS)))
+    optional = _FACT_OPTIONAL + _ASSUMPTION_OPTIONAL
+    raw = mapping(raw, file, record, "", _COMMON, tuple(set(_FACT_FIELDS + _ASSUMPTION_FIELDS + optional)))
     status = raw["status"]
     if status not in STATUSES:
         raise KitError("county.bad_status", file=file, record=record, field="status", got=status)
-    fields = _FACT_FIELDS if status == "fact" else _ASSUMPTION_FIELDS
-    raw = mapping(raw, file, record, "", fields)
+    fact = status == "fact"
+    fields, optional = (_FACT_FIELDS, _FACT_OPTIONAL) if fact else (_ASSUMPTION_FIELDS, _ASSUMPTION_OPTIONAL)
+    raw = mapping(raw, file, record, "", fields, optional)
     unit = raw["unit"]
     if unit not in UNITS:
         raise KitError("county.bad_unit", file=file, record=record, field="unit", got=unit, allowed=", ".join(UNITS))
@@ -166,15 +185,20 @@ def parse_figure(raw: Any, file: str, n: int) -> Figure:
     if status == "fact":
         value = number(raw["value"], file, record, "value")
         check_unit_value(value, unit, file, record, "value")
-        return Figure(*names, value, value, value, str(raw["source"]), str(raw["confidence"]))
+        origin = raw.get("origin", "public")
+        if origin not in ORIGINS:
+            raise KitError("county.bad_choice", file=file, record=record, field="origin", got=origin,
+                           allowed=", ".join(ORIGINS))  # fmt: skip
+        source_zh = str(raw.get("source_zh") or "")
+        return Figure(*names, value, value, value, str(raw["source"]), str(raw["confidence"]), source_zh, origin)
     central, low, high = value_range(raw, unit, file, record)
-    return Figure(*names, central, low, high, str(raw["basis"]))
+    return Figure(*names, central, low, high, str(raw["basis"]), basis_zh=str(raw.get("basis_zh") or ""))
 
 
 def parse_distribution(raw: Any, file: str, n: int) -> Distribution:
     rid = raw.get("id") if isinstance(raw, dict) else None
     record = rid if isinstance(rid, str) else f"#{n}"
-    raw = mapping(raw, file, record, "", _DIST_FIELDS)
+    raw = mapping(raw, file, record, "", _DIST_FIELDS, _ASSUMPTION_OPTIONAL)
     if raw["status"] not in STATUSES:
         raise KitError("county.bad_status", file=file, record=record, field="status", got=raw["status"])
     cats = raw["categories"]
@@ -201,5 +225,5 @@ def parse_distribution(raw: Any, file: str, n: int) -> Distribution:
             raise KitError("county.balance_negative", file=file, record=record, field=field, balance=balance)
     return Distribution(
         str(raw["id"]), str(raw["name_zh"]), str(raw["name_en"]), raw["status"], balance, str(raw["basis"]),
-        tuple(names), tuple(central), tuple(low), tuple(high),
+        tuple(names), tuple(central), tuple(low), tuple(high), str(raw.get("basis_zh") or ""),
     )  # fmt: skip

@@ -7,7 +7,6 @@ copy of them. Labels are Chinese by default (`lang="en"` for English).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -17,12 +16,11 @@ import pandas as pd
 from jihua_kit.audit_table import BIRTHS_ID, POLICIES, layout
 from jihua_kit.audits import units_table
 from jihua_kit.deductions import CERT, SHUANGWU, UNPAID, birth_rates, score
-from jihua_kit.figures import amount_text
-from jihua_kit.i18n import catalog, t
+from jihua_kit.figures import values_text
+from jihua_kit.i18n import t
 from jihua_kit.params import Params, default_params
-from jihua_kit.schema import Parameter
 from jihua_kit.scorecard import number
-from jihua_kit.textfmt import format_number
+from jihua_kit.textfmt import format_number, named
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -161,45 +159,34 @@ def ladder_chart(
     return fig
 
 
-def _figures_text(param: Parameter, lang: str) -> str:
-    """'政策内任何孩次 3 分；政策外第1孩 2 分；…' — each figure of a D-* record with a readable key."""
-    parts = []
-    for val in param.values:
-        text = amount_text(val.low, val.high, val.unit, lang)
-        if val.key:
-            match = re.match(r"^outside_(\d+)$", val.key)
-            msg = f"auditw.key.{val.key}"
-            label = (
-                t("auditw.key.outside", lang, k=match.group(1))
-                if match
-                else t(msg, lang)
-                if msg in catalog()
-                else val.key
-            )
-            text = f"{label} {text}"
-        parts.append(text)
-    return ("；" if lang == "zh" else "; ").join(parts)
-
-
 def points_table(section: str, params: Params | None = None, lang: str = "zh") -> pd.DataFrame:
-    """The D-* findings cited in a handout section (e.g. "七·1", "七·5"): name, figures, section."""
+    """The D-* findings cited in a handout section (e.g. "七·1", "七·5"): each finding by name (its
+    rule code as the label), its figures with their labels ('政策外第1孩 2 分；…') and the section."""
     params = params or default_params()
     ds = [p for pid, p in params.store.parameters.items() if pid.startswith("D-") and p.section.startswith(section)]
     return pd.DataFrame(
         {
-            t("auditw.col.name", lang): [p.name(lang) for p in ds],
-            t("auditw.col.figures", lang): [_figures_text(p, lang) for p in ds],
+            t("auditw.col.figures", lang): [values_text(p, lang) for p in ds],
             t("auditw.col.section", lang): [p.section for p in ds],
         },
-        index=pd.Index([p.id for p in ds], name=t("auditw.col.id", lang)),
+        index=pd.Index([named(p.name(lang), p.id, lang) for p in ds], name=t("auditw.col.name", lang)),
     )
 
 
 def sanction_steps(params: Params | None = None, lang: str = "zh") -> pd.DataFrame:
-    """The 双无 sanctions from the lightest to the heaviest (section 四), as the data lists them."""
+    """The 双无 sanctions from the lightest to the heaviest (section 四), as the data lists them,
+    then the measures that stand beside the ladder (一票否决), marked as such, without a step number."""
     params = params or default_params()
-    steps = params.get(SHUANGWU).ladder
+    rec = params.get(SHUANGWU)
+    side = "en" if lang == "en" else "zh"
+    steps = [step[side] for step in rec.ladder]
+    index = [t("auditw.step_n", lang, n=i) for i in range(1, len(steps) + 1)]
+    kinds = [t("auditw.kind.rung", lang)] * len(steps)
+    for measure in rec.parallel:
+        steps.append(measure[side])
+        index.append(t("auditw.step_beside", lang))
+        kinds.append(t("auditw.kind.parallel", lang, n=len(rec.ladder)))
     return pd.DataFrame(
-        {t("auditw.col.sanction", lang): [step["en" if lang == "en" else "zh"] for step in steps]},
-        index=pd.Index(range(1, len(steps) + 1), name=t("auditw.col.step", lang)),
+        {t("auditw.col.sanction", lang): steps, t("auditw.col.sanction_kind", lang): kinds},
+        index=pd.Index(index, name=t("auditw.col.step", lang)),
     )

@@ -21,7 +21,7 @@ from jihua_kit.explain_render import CompareRendering, Rendering
 from jihua_kit.figures import amount_text
 from jihua_kit.i18n import catalog, check_lang, t
 from jihua_kit.params import DEFAULT_SCENARIO, FigureUse, Params, load_parameters
-from jihua_kit.textfmt import format_number
+from jihua_kit.textfmt import format_number, named
 
 __all__ = ["Comparison", "Explanation", "Line", "ReadingUse", "compare", "explain"]
 
@@ -141,9 +141,9 @@ def _line(res: RuleResult, row: dict[str, Any], params: Params, lang: str) -> Li
     key = "" if received else str(res.why_not[0])
     args = row | {k: _plain(v) for k, v in res.args.items()}
     if "other" in args:
-        args["other"] = f"{args['other']} {params.get(args['other']).name(lang)}"
-    if received:  # a scenario may word the condition differently (E-PENSION's scope)
-        key_ok = f"ent.ok.{res.id}.{params.scenario}"
+        args["other"] = named(params.get(args["other"]).name(lang), args["other"], lang)
+    if received:  # a scenario or a reading may word the condition differently (E-PENSION's scope)
+        key_ok = args.pop("ok", None) or f"ent.ok.{res.id}.{params.scenario}"
         text = t(key_ok if key_ok in catalog() else f"ent.ok.{res.id}", lang, **args)
     else:
         text = t(key, lang, **args)
@@ -151,7 +151,7 @@ def _line(res: RuleResult, row: dict[str, Any], params: Params, lang: str) -> Li
         id=res.id, name=param.name(lang), kind=res.kind, received=received,
         low=float(res.low[0]), high=float(res.high[0]), persons=int(res.persons[0]),
         points=float(res.points[0]), text=text, reason_key=key,
-        arithmetic=_arithmetic(res, lang) if received else "", section=param.section,
+        arithmetic=_arithmetic(res, lang) if received else "", section=param.section_for(params.scenario),
         figures=res.figures if received else (), readings=_readings(res, params, lang),
     )  # fmt: skip
 

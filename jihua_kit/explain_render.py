@@ -12,7 +12,7 @@ import pandas as pd
 
 from jihua_kit.figures import amount_text, figure_text
 from jihua_kit.i18n import t
-from jihua_kit.textfmt import format_number, table
+from jihua_kit.textfmt import clause_sep, code_label, format_number, named, table
 
 FRAME_COLUMNS = (
     "id", "name", "kind", "received", "min", "max", "persons", "points", "condition_or_reason",
@@ -32,13 +32,33 @@ def money(low: float, high: float, kind: str, lang: str, points: float = 0) -> s
     return t("ent.per_year", lang, amount=text) if kind == "annual" else text
 
 
-def _readings_text(line: Any, lang: str) -> str:
-    sep = "；" if lang == "zh" else "; "
-    parts = []
-    for r in line.readings:
-        note = "" if r.default else t("ent.not_default", lang)
-        parts.append(f"{r.id} {r.label}{note}")
-    return sep.join(parts)
+def reading_text(r: Any, lang: str) -> str:
+    """'60周岁起（RA-PENSION-AGE）', with '（非默认）' when the option is not the default."""
+    note = "" if r.default else t("ent.not_default", lang)
+    return f"{r.label}{note}{code_label(r.id, lang)}"
+
+
+def readings_text(line: Any, lang: str) -> str:
+    return clause_sep(lang).join(reading_text(r, lang) for r in line.readings)
+
+
+def figures_text(line: Any, lang: str) -> str:
+    """The figures a line used; its own rule's figures without the name (the line gives it)."""
+    return clause_sep(lang).join(figure_text(f, lang, with_name=f.id != line.id) for f in line.figures)
+
+
+def code_html(code: str) -> str:
+    """The rule code as a small grey label after a name (class jk-code: tests/trainee_text.py)."""
+    return f" <small class='jk-code' style='color:#888'>{escape(code)}</small>"
+
+
+def changes_text(changes: dict[str, str], lang: str) -> str:
+    """'65周岁起（RA-PENSION-AGE=age65）' for each reading changed from its default."""
+    from jihua_kit.params import load_parameters
+
+    readings = load_parameters().readings
+    parts = [f"{readings[k].option(v).label(lang)}{code_label(f'{k}={v}', lang)}" for k, v in changes.items()]
+    return clause_sep(lang).join(parts)
 
 
 class Rendering:
@@ -48,14 +68,15 @@ class Rendering:
         return t(key, self.lang, **kw)
 
     def heading(self) -> str:
-        head = self._t("ent.title", household=self.household, scenario=self._t(f"scenario.{self.scenario}"))
-        return f"{head} — {self.title}" if self.title else head
+        """'本户的优待（提标后）——农村独生子女户，父母已满60周岁': the case's title, never its file name."""
+        head = self._t("ent.title", scenario=self._t(f"scenario.{self.scenario}"))
+        dash = "——" if self.lang == "zh" else " — "
+        return f"{head}{dash}{self.title}" if self.title else head
 
     def _changes(self) -> str:
         if not self.readings_changed:
             return ""
-        changes = ", ".join(f"{k}={v}" for k, v in self.readings_changed.items())
-        return self._t("ent.readings_changed", changes=changes)
+        return self._t("ent.readings_changed", changes=changes_text(self.readings_changed, self.lang))
 
     def total_rows(self) -> list[tuple[str, str]]:
         tot = self.totals
@@ -75,22 +96,19 @@ class Rendering:
             out.append("  " + self._t("ent.none_received"))
         for line in self.received:
             kind = self._t(f"kind.{line.kind}")
-            out.append(
-                f"{line.id} {line.name} · {kind} · {money(line.low, line.high, line.kind, self.lang, line.points)}"
-            )
+            amount = money(line.low, line.high, line.kind, self.lang, line.points)
+            out.append(f"{named(line.name, line.id, self.lang)} · {kind} · {amount}")
             out.append(f"  {self._t('ent.label.condition')}{colon}{line.text}")
             if line.arithmetic:
                 out.append(f"  {self._t('ent.label.arithmetic')}{colon}{line.arithmetic}")
-            figures = "; ".join(figure_text(f, self.lang) for f in line.figures)
-            out.append(f"  {self._t('ent.label.figures')}{colon}{figures}")
+            out.append(f"  {self._t('ent.label.figures')}{colon}{figures_text(line, self.lang)}")
             if line.readings:
-                out.append(f"  {self._t('ent.label.readings')}{colon}{_readings_text(line, self.lang)}")
+                out.append(f"  {self._t('ent.label.readings')}{colon}{readings_text(line, self.lang)}")
         out.append("")
         out += [f"{label}{colon}{value}" for label, value in self.total_rows()]
         out += ["", self._t("ent.not_received")]
-        heads = self._t("ent.header").split("|")
-        rows = [(line.id, line.name, line.text) for line in self.not_received]
-        out.append(table([heads[0], heads[1], self._t("ent.label.reason")], rows))
+        rows = [(named(line.name, line.id, self.lang), line.text) for line in self.not_received]
+        out.append(table([self._t("ent.col.name"), self._t("ent.label.reason")], rows))
         out += ["", self._t("params.detail.caveat")]
         return "\n".join(out)
 
@@ -137,8 +155,8 @@ class Rendering:
         """One row per E-* ID (received or not), in display order."""
         rows = [
             (line.id, line.name, line.kind, line.received, line.low, line.high, line.persons, line.points,
-             line.text, line.arithmetic, "; ".join(figure_text(f, self.lang) for f in line.figures),
-             _readings_text(line, self.lang), line.section)
+             line.text, line.arithmetic, clause_sep(self.lang).join(figure_text(f, self.lang) for f in line.figures),
+             readings_text(line, self.lang), line.section)
             for line in self.lines
         ]  # fmt: skip
         return pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
@@ -146,24 +164,25 @@ class Rendering:
     def to_html(self) -> str:
         heads = self._t("ent.header").split("|")
         cell = lambda x: f"<td>{escape(str(x))}</td>"  # noqa: E731
+        name = lambda line: f"<td>{escape(line.name)}{code_html(line.id)}</td>"  # noqa: E731
         got = "".join(
-            f"<tr>{cell(line.id)}{cell(line.name)}{cell(self._t('kind.' + line.kind))}"
+            f"<tr>{name(line)}{cell(self._t('kind.' + line.kind))}"
             f"{cell(money(line.low, line.high, line.kind, self.lang, line.points))}<td>{escape(line.text)}"
             f"<br><small>{escape(line.arithmetic)}</small><br><small>"
-            f"{escape('; '.join(figure_text(f, self.lang) for f in line.figures))}</small><br><small>"
-            f"{escape(_readings_text(line, self.lang))}</small></td></tr>"
+            f"{escape(figures_text(line, self.lang))}</small><br><small>"
+            f"{escape(readings_text(line, self.lang))}</small></td></tr>"
             for line in self.received
         )
-        totals = "".join(f"<tr><th colspan='3'>{escape(a)}</th><th colspan='2'>{escape(b)}</th></tr>"
+        totals = "".join(f"<tr><th colspan='2'>{escape(a)}</th><th colspan='2'>{escape(b)}</th></tr>"
                          for a, b in self.total_rows())  # fmt: skip
-        missed = "".join(f"<tr>{cell(line.id)}{cell(line.name)}{cell(line.text)}</tr>" for line in self.not_received)
+        missed = "".join(f"<tr>{name(line)}{cell(line.text)}</tr>" for line in self.not_received)
         head = "".join(f"<th>{escape(h)}</th>" for h in heads)
         changes = f"<p>{escape(self._changes())}</p>" if self._changes() else ""
         return (
             f"<div class='jihua-explain'><h4>{escape(self.heading())}</h4>{changes}"
             f"<table><caption>{escape(self._t('ent.received'))}</caption><tr>{head}</tr>{got}{totals}</table>"
             f"<table><caption>{escape(self._t('ent.not_received'))}</caption>"
-            f"<tr><th>{escape(heads[0])}</th><th>{escape(heads[1])}</th><th>{escape(self._t('ent.label.reason'))}</th>"
+            f"<tr><th>{escape(heads[0])}</th><th>{escape(self._t('ent.label.reason'))}</th>"
             f"</tr>{missed}</table><p><small>{escape(self._t('params.detail.caveat'))}</small></p></div>"
         )
 
@@ -179,8 +198,17 @@ class CompareRendering:
 
     def _labels(self) -> tuple[str, str]:
         lang = self.a.lang
-        name = lambda e: t(f"scenario.{e.scenario}", lang) + (f" {e._changes()}" if e.readings_changed else "")  # noqa: E731
+
+        def name(e: Any) -> str:
+            if not e.readings_changed:
+                return t(f"scenario.{e.scenario}", lang)
+            return t("ent.compare.changed", lang, scenario=t(f"scenario.{e.scenario}", lang),
+                     changes=changes_text(e.readings_changed, lang))  # fmt: skip
+
         return name(self.a), name(self.b)
+
+    def _who(self) -> str:
+        return self.a.title or t("ent.this_household", self.a.lang)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
@@ -224,8 +252,9 @@ class CompareRendering:
     def to_text(self) -> str:
         lang = self.a.lang
         la, lb = self._labels()
-        head = t("ent.compare.title", lang, household=self.a.household, a=la, b=lb)
-        return f"{head}\n\n{table(t('ent.compare.header', lang, a=la, b=lb).split('|'), self._table_rows())}"
+        head = t("ent.compare.title", lang, household=self._who(), a=la, b=lb)
+        rows = [(named(n, i, lang) if i else n, *rest) for i, n, *rest in self._table_rows()]
+        return f"{head}\n\n{table(t('ent.compare.header', lang, a=la, b=lb).split('|'), rows)}"
 
     def __str__(self) -> str:
         return self.to_text()
@@ -234,8 +263,13 @@ class CompareRendering:
         lang = self.a.lang
         la, lb = self._labels()
         heads = "".join(f"<th>{escape(h)}</th>" for h in t("ent.compare.header", lang, a=la, b=lb).split("|"))
-        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in self._table_rows())
-        title = escape(t("ent.compare.title", lang, household=self.a.household, a=la, b=lb))
+        body = "".join(
+            f"<tr><td>{escape(n)}{code_html(i) if i else ''}</td>"
+            + "".join(f"<td>{escape(c)}</td>" for c in rest)
+            + "</tr>"
+            for i, n, *rest in self._table_rows()
+        )
+        title = escape(t("ent.compare.title", lang, household=self._who(), a=la, b=lb))
         return f"<div class='jihua-compare'><h4>{title}</h4><table><tr>{heads}</tr>{body}</table></div>"
 
     def __repr__(self) -> str:

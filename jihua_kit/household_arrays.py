@@ -53,6 +53,8 @@ class Households:
     ev_child_died: np.ndarray
     ev_only_child_disabled: np.ndarray
     ev_member_disabled: np.ndarray
+    ev_postpone_running: np.ndarray  # a postponement agreed in an earlier year runs this year
+    postpone_left: np.ndarray  # years of an agreed postponement still to run after this one (not an event)
 
     def __len__(self) -> int:
         return len(self.household_id)

@@ -8,7 +8,7 @@ an error the library raises about a field names the input to correct. The calcul
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,12 @@ import pandas as pd
 from jihua_kit.cases import case_from_row, example_cases, load_case, read_case_file
 from jihua_kit.errors import KitError
 from jihua_kit.explain import Explanation, compare, explain
-from jihua_kit.explain_render import money
-from jihua_kit.figures import figure_text
+from jihua_kit.explain_render import figures_text, money
+from jihua_kit.explain_render import readings_text as _readings_text
 from jihua_kit.households import CATEGORIES, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS
 from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
+from jihua_kit.textfmt import named
 from jihua_kit.widgets_common import Field, field_labels, safe_html
 
 __all__ = [
@@ -177,27 +178,30 @@ def reading_fields(lang: str = "zh") -> tuple[Field, ...]:
         if len(reading.options) < 2 or not any(a.startswith("E-") for a in reading.applies_to):
             continue
         choices = tuple((opt.label(lang), opt.key) for opt in reading.options)
-        out.append(Field(rid, f"{rid} {reading.title(lang)}", "choice", reading.default, choices, literal=True))
+        out.append(Field(rid, named(reading.title(lang), rid, lang), "choice", reading.default, choices, literal=True))
     return tuple(out)
 
 
-def lines_frame(expl: Explanation, received: bool = True) -> pd.DataFrame:
-    """An explanation's lines as a Chinese (or English) table, indexed by rule ID (unnamed, to save a row).
+def lines_frame(expl: Explanation, received: bool = True, ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """An explanation's lines as a Chinese (or English) table, indexed by name with the rule code as
+    its label ('养老保障金（E-PENSION）'; unnamed, to save a row); `ids` picks lines by rule code.
 
-    Received: name, amount, condition, arithmetic, figures (with sections) and readings.
-    Not received: name and the reason. The same words as the calculator's HTML."""
+    Received: amount, condition, arithmetic, figures (with sections) and readings.
+    Not received: the reason. The same words as the calculator's HTML."""
     lang = expl.lang
-    sep = "；" if lang == "zh" else "; "
-    cols = [t(f"widget.col.{c}", lang) for c in ("id", "name", "amount", "condition", "arithmetic", "figures",
-                                                 "readings", "reason")]  # fmt: skip
+    cols = [t(f"widget.col.{c}", lang) for c in ("amount", "condition", "arithmetic", "figures", "readings", "reason")]
+    lines = expl.received if received else expl.not_received
+    if ids is not None:
+        wanted = list(ids)
+        lines = sorted((ln for ln in lines if ln.id in wanted), key=lambda ln: wanted.index(ln.id))
+    index = [named(ln.name, ln.id, lang) for ln in lines]
     if received:
-        rows = [(ln.id, ln.name, money(ln.low, ln.high, ln.kind, lang, ln.points), ln.text, ln.arithmetic or "—",
-                 sep.join(figure_text(f, lang) for f in ln.figures),
-                 sep.join(f"{r.id} {r.label}" + ("" if r.default else t("ent.not_default", lang)) for r in ln.readings))
-                for ln in expl.received]  # fmt: skip
-        return pd.DataFrame(rows, columns=cols[:7]).set_index(cols[0]).rename_axis(None)
-    rows = [(ln.id, ln.name, ln.text) for ln in expl.not_received]
-    return pd.DataFrame(rows, columns=[cols[0], cols[1], cols[7]]).set_index(cols[0]).rename_axis(None)
+        rows = [(money(ln.low, ln.high, ln.kind, lang, ln.points), ln.text, ln.arithmetic or "—",
+                 figures_text(ln, lang), _readings_text(ln, lang)) for ln in lines]  # fmt: skip
+        frame = pd.DataFrame(rows, columns=cols[:5], index=index)
+    else:
+        frame = pd.DataFrame([(ln.text,) for ln in lines], columns=cols[5:], index=index)
+    return frame
 
 
 def totals_line(expl: Explanation) -> str:

@@ -31,7 +31,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     **{f"c{k}_sex": ("F", "M", "") for k in SLOTS},
 }
 EVENT_BOOLS = ("late_marriage", "late_first_birth", "gave_up_second", "long_term_adopted", "spouse_died")
-EVENT_BOOLS += ("only_child_disabled",)
+EVENT_BOOLS += ("only_child_disabled", "postpone_running")
 EVENT_INTS = ("postpone_years", "college_child", "college_tier", "graduate_child", "child_died", "member_disabled")
 
 COLUMNS: tuple[str, ...] = (
@@ -40,7 +40,7 @@ COLUMNS: tuple[str, ...] = (
     *(f"c{k}_{f}" for k in SLOTS for f in ("present", "age", "sex", "alive", "disabled")),
     "ev_late_marriage", "ev_late_first_birth", "ev_gave_up_second", "ev_postpone_years",
     "ev_long_term_adopted", "ev_college_child", "ev_college_tier", "ev_graduate_child",
-    "ev_spouse_died", "ev_child_died", "ev_only_child_disabled", "ev_member_disabled",
+    "ev_spouse_died", "ev_child_died", "ev_only_child_disabled", "ev_member_disabled", "ev_postpone_running",
 )  # fmt: skip
 INTS = frozenset([f"p{p}_age" for p in PARENTS] + [f"c{k}_age" for k in SLOTS] + [f"ev_{e}" for e in EVENT_INTS])
 BOOLS = frozenset(c for c in COLUMNS if c not in INTS and c not in CATEGORIES and c not in TEXT)

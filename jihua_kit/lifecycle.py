@@ -84,6 +84,9 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
     h.c_disabled[slot[born], b_cols] = False
     h.c_age[slot[born], b_cols] = 0
     h.c_male[slot[born], b_cols] = u[_E["birth_sex"], born] < v("male_share_births")
+    # A birth ends a postponement that was running (the yearly reading pays no more).
+    h.ev_postpone_running &= ~born
+    h.postpone_left[born] = 0
     first = born & (kids == 0)
     h.ev_late_first_birth |= first & (u[_E["late_first_birth"]] < v("late_first_birth_share"))
     if not first_year:
@@ -94,7 +97,7 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
     # Second children given up or postponed by rural couples with one child.
     pool = h.rural & fertile & (kids == 1) & ~born
     h.ev_gave_up_second |= pool & (u[_E["give_up"]] < _per_pool(v("give_up_second_rate"), county, n, pool))
-    pool &= (h.htype == OTHER) & ~h.ev_gave_up_second
+    pool &= (h.htype == OTHER) & ~h.ev_gave_up_second & ~h.ev_postpone_running
     postpone = pool & (u[_E["postpone"]] < _per_pool(v("postpone_second_rate"), county, n, pool))
     # Whole years, at least one, geometric with the county's mean: P(more than k years) = (1 - 1/mean)^k.
     # Compared with thresholds (no vectorised log), so every machine draws the same years.
@@ -103,6 +106,7 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
     for k in range(1, _MAX_POSTPONE):
         years += u[_E["postpone_years"], postpone] < stay**k
     h.ev_postpone_years[postpone] = years
+    h.postpone_left[postpone] = years - 1  # the later years of it (paid under RA-POSTPONE-PAYMENT = yearly)
     # Long-term contraception adopted this year.
     adopt = (h.method == NO_METHOD) & alive[0] & (mother >= v("fertile_age_min")) & (mother <= v("adoption_age_max"))
     adopt &= h.c_present.any(axis=0)
@@ -152,6 +156,9 @@ def advance(h: Households, county: County, lay: Layout, seed: int, index: int, y
     minor_next_year = (h.c_present & h.c_alive & (h.c_age + 1 < minor_age())).any(axis=0)
     h = h.take(h.p_alive.any(axis=0) | minor_next_year)  # a copy: the caller's chunk is left as it was
     h.clear_events()
+    running = h.postpone_left > 0  # a postponement agreed in an earlier year runs on
+    h.ev_postpone_running[:] = running
+    h.postpone_left[running] -= 1
     h.p_age += 1
     h.c_age += h.c_present.astype(h.c_age.dtype)
     draw_events(

@@ -124,9 +124,11 @@ class Params:
         val = param.value_for(self.scenario, key)
         if val is None:
             raise KitError("param.no_value", id=pid, scenario=self.scenario, value_key=key)
-        use = FigureUse(pid, key, val.low, val.high, val.unit, param.section)
+        use = FigureUse(pid, key, val.low, val.high, val.unit, val.section or param.section)
         for tr in self._traces:
             tr.add_figure(use)
+            for rid in val.readings:
+                tr.add_reading(rid)
         return val
 
     def value(self, pid: str, key: str | None = None) -> float:

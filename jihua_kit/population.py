@@ -186,6 +186,7 @@ def draw_stock(
         ev_postpone_years=zeros.astype(np.int16), ev_long_term_adopted=zeros == 1, ev_college_child=zeros.copy(),
         ev_college_tier=zeros.copy(), ev_graduate_child=zeros.copy(), ev_spouse_died=zeros == 1,
         ev_child_died=zeros.copy(), ev_only_child_disabled=zeros == 1, ev_member_disabled=zeros.copy(),
+        ev_postpone_running=zeros == 1, postpone_left=zeros.astype(np.int16),
     )  # fmt: skip
 
 

@@ -26,7 +26,7 @@ from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
 from jihua_kit.paths import data_dir
 from jihua_kit.selfcheck import read_parameter
-from jihua_kit.textfmt import format_number
+from jihua_kit.textfmt import code_label, format_number
 
 __all__ = ["ASKS", "NUMBER_ASKS", "Solution", "match_key", "solve"]
 
@@ -83,7 +83,7 @@ def _parameter(src: Mapping, ask: str, arg: Any, lang: str, _cache: dict) -> Sol
     if ask == "comparator":
         value = next(v.comparator or "=" for v in p.values if v.key == key)
     evidence = [figure_text(f, lang) for f in used.figures] + [p.description(lang)]
-    return Solution(value, f"{p.id} {p.name(lang)}〔{p.section}〕", tuple(evidence))
+    return Solution(value, f"{p.name(lang)}〔{p.section}〕{code_label(p.id, lang)}", tuple(evidence))
 
 
 def _case_lines(expl: Any, ids: list[str] | None = None) -> list[str]:
@@ -91,13 +91,14 @@ def _case_lines(expl: Any, ids: list[str] | None = None) -> list[str]:
     for line in expl.received:
         amount = money(line.low, line.high, line.kind, lang, line.points)
         how = f"：{line.arithmetic}" if line.arithmetic else ""
-        out.append(f"{line.id} {line.name} {amount}{how}〔{line.section}〕")
+        out.append(f"{line.name} {amount}{how}〔{line.section}〕{code_label(line.id, lang)}")
     for line in expl.not_received:
         if ids and line.id in ids:
             out.append(t("quiz.not_paid", lang, id=line.id, name=line.name, reason=line.text))
     sep = "；" if lang == "zh" else "; "
     out.append(sep.join(f"{label}{'：' if lang == 'zh' else ': '}{value}" for label, value in expl.total_rows()))
-    used = dict.fromkeys(f"{r.id} {r.label}" for line in expl.received for r in line.readings if not r.default)
+    used = dict.fromkeys(f"{r.label}{code_label(r.id, lang)}" for line in expl.received for r in line.readings
+                         if not r.default)  # fmt: skip
     if used:
         out.append(t("quiz.readings_changed", lang, readings=sep.join(used)))
     return out
@@ -137,7 +138,7 @@ def _compare(src: Mapping, ask: str, arg: Any, lang: str, _cache: dict) -> Solut
     for e in (cmp.a, cmp.b):
         total = e.totals[arg]
         evidence.append(f"{labels[e.scenario]}：{money(total['min'], total['max'], arg, lang)}")
-    head = t("quiz.compare_heading", lang, household=cmp.a.household, title=cmp.a.title or "—")
+    head = t("quiz.compare_heading", lang, title=cmp.a.title or t("ent.this_household", lang))
     return Solution(diff["min"], head, tuple(evidence))
 
 
@@ -153,7 +154,7 @@ def _audit(src: Mapping, ask: str, arg: Any, lang: str, _cache: dict) -> Solutio
         value = [f.name for f in expl.flags if f.raised and f.name in arg]
     else:
         value = expl.record["consequences"]["payment_deadline"]["due_by"] or ""
-    evidence = [f"{ln.id} {ln.detail}：{ln.arithmetic}〔{ln.section}〕" for ln in expl.lines]
+    evidence = [f"{ln.detail}：{ln.arithmetic}〔{ln.section}〕{code_label(ln.id, lang)}" for ln in expl.lines]
     evidence.append(t("quiz.unit_total", lang, total=expl.total_text()))
     evidence += [f"[{t('assess.yes' if f.raised else 'assess.no', lang)}] {f.label}：{f.reason}" for f in expl.flags
                  if ask == "flags" and f.name in arg]  # fmt: skip
@@ -191,13 +192,14 @@ def _calendar(src: Mapping, ask: str, arg: Any, lang: str, _cache: dict) -> Solu
     return Solution(match_key(row["due"]), str(src["calendar"]), (line,))
 
 
-def _sim_settings(src: Mapping, name: str) -> tuple[int, int, int]:
+def _sim_settings(src: Mapping, name: str) -> tuple[int, int | None, int]:
     from jihua_kit.county import load_county
 
     spec = src[name] or {}
+    households = spec.get("households", 20_000)
     return (
         int(spec.get("year", load_county().reference_year)),
-        int(spec.get("households", 20_000)),
+        None if households == "all" else int(households),  # "all": the full county, as chapter 06 projects
         int(spec.get("seed", 0)),
     )
 
@@ -216,17 +218,26 @@ def _simulation(src: Mapping, ask: str, arg: Any, lang: str, cache: dict) -> Sol
                   base=format_number(round(wan["baseline_cost_central"][b])),
                   raised=format_number(round(wan["raised_cost_central"][b])), diff=format_number(round(wan["diff"][b])))
                 for b in table.index]  # fmt: skip
-    return Solution(value, t("quiz.sim_heading", lang, year=year, n=format_number(n), seed=seed), tuple(evidence))
+    heading = (
+        t("quiz.sim_heading_full", lang, year=year, seed=seed)
+        if n is None
+        else t("quiz.sim_heading", lang, year=year, n=format_number(n), seed=seed)
+    )
+    return Solution(value, heading, tuple(evidence))
 
 
 def _sensitivity(src: Mapping, ask: str, arg: Any, lang: str, cache: dict) -> Solution:
     from jihua_kit.cost_views import shown_value
-    from jihua_kit.sensitivity import tornado
+    from jihua_kit.sensitivity import anchored, tornado
+    from jihua_kit.simulate import simulate_year
 
     year, n, seed = _sim_settings(src, "sensitivity")
     tor = tornado(
         params=load_parameters().view("raised"), seed=seed, households=n, year=year, keys=list(arg), lang=lang
     )
+    if ("full", year, seed) not in cache:  # the sample's swings on the level of the full run (as chapter 06)
+        cache[("full", year, seed)] = simulate_year(params=load_parameters().view("raised"), seed=seed, year=year)
+    tor = anchored(tor, cache[("full", year, seed)].total())
     value = str(tor.iloc[0]["key"])  # sorted by swing, largest first
     tor = tor.set_index("key").loc[list(arg)].reset_index()  # the evidence in the order of the choices
     evidence = [
@@ -235,7 +246,9 @@ def _sensitivity(src: Mapping, ask: str, arg: Any, lang: str, cache: dict) -> So
           swing=format_number(round(r.swing / 1e4)))
         for r in tor.itertuples()
     ]  # fmt: skip
-    return Solution(value, t("quiz.sim_heading", lang, year=year, n=format_number(n), seed=seed), tuple(evidence))
+    gap = f"{float(tor['sample_gap'].iloc[0]):+.1%}"
+    heading = t("quiz.sim_heading_sample", lang, year=year, n=format_number(n), seed=seed, gap=gap)
+    return Solution(value, heading, tuple(evidence))
 
 
 _SOLVERS: dict[str, Callable[..., Solution]] = {

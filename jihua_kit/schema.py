@@ -29,8 +29,11 @@ _PARAM_REQUIRED = (
     "id", "name_zh", "name_en", "kind", "frequency", "scenario", "section", "readings",
     "status", "description_zh", "description_en", "values",
 )  # fmt: skip
-_PARAM_OPTIONAL = ("ladder", "source")
-_VALUE_FIELDS = ("value", "min", "max", "unit", "scenario", "key", "comparator")
+_PARAM_OPTIONAL = ("ladder", "parallel", "source")
+_VALUE_FIELDS = (
+    "value", "min", "max", "unit", "scenario", "key", "comparator", "label_zh", "label_en", "measure_zh",
+    "measure_en", "section", "readings",
+)  # fmt: skip
 _READING_REQUIRED = ("id", "title_zh", "title_en", "applies_to", "default", "options")
 _OPTION_FIELDS = ("key", "zh", "en", "value")
 
@@ -45,10 +48,22 @@ class Value:
     scenario: str
     key: str | None = None
     comparator: str | None = None
+    label_zh: str | None = None  # what the key means, for people (the key is code)
+    label_en: str | None = None
+    measure_zh: str | None = None  # the measure word of a count (个村（居）, 次, 对)
+    measure_en: str | None = None
+    section: str | None = None  # where this value comes from, when it differs from the record's
+    readings: tuple[str, ...] = ()  # readings that apply to this value only (R1 to a floor)
 
     @property
     def is_range(self) -> bool:
         return self.low != self.high
+
+    def label(self, lang: str = "zh") -> str | None:
+        return self.label_en if lang == "en" else self.label_zh
+
+    def measure(self, lang: str = "zh") -> str | None:
+        return self.measure_en if lang == "en" else self.measure_zh
 
 
 @dataclass(frozen=True)
@@ -68,7 +83,8 @@ class Parameter:
     description_en: str
     values: tuple[Value, ...]
     file: str
-    ladder: tuple[dict[str, str], ...] = ()
+    ladder: tuple[dict[str, str], ...] = ()  # escalating consequences, lightest first
+    parallel: tuple[dict[str, str], ...] = ()  # measures beside the ladder, not a rung of it
     source: str | None = None
 
     def name(self, lang: str = "zh") -> str:
@@ -76,6 +92,11 @@ class Parameter:
 
     def description(self, lang: str = "zh") -> str:
         return self.description_en if lang == "en" else self.description_zh
+
+    def section_for(self, scenario: str) -> str:
+        """The section(s) the values in force in `scenario` come from (the record's by default)."""
+        own = [v.section for v in self.values if v.scenario in ("both", scenario) and v.section]
+        return "；".join(dict.fromkeys(own)) if own else self.section
 
     def value_for(self, scenario: str, key: str | None = None) -> Value | None:
         """The entry with `key` that applies in `scenario`, or None."""
@@ -161,18 +182,34 @@ class _Checker:
             raise self.fail("param.negative", _join(field, name), got=got)
         return float(got)
 
-    def str_list(self, raw: dict, name: str) -> tuple[str, ...]:
+    def str_list(self, raw: dict, name: str, field: str = "") -> tuple[str, ...]:
         got = raw[name]
         if not isinstance(got, list) or not all(isinstance(x, str) for x in got):
-            raise self.fail("param.bad_type", name, expected="a list of text", got=got)
+            raise self.fail("param.bad_type", _join(field, name), expected="a list of text", got=got)
         return tuple(got)
+
+    def labels(self, raw: dict, name: str) -> None:
+        """An optional list of {zh, en} texts (a ladder of consequences, parallel measures)."""
+        got = raw.get(name)
+        if got is None:
+            return
+        if not isinstance(got, list) or not all(
+            isinstance(x, dict) and set(x) == {"zh", "en"} and all(isinstance(v, str) and v.strip() for v in x.values())
+            for x in got
+        ):
+            raise self.fail("param.bad_type", name, expected="a list of {zh, en} texts", got=got)
+
+    def optional_text(self, raw: dict, name: str, field: str) -> str | None:
+        if name not in raw:
+            return None
+        return self.text(raw, name, field)
 
 
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-def _parse_value(check: _Checker, raw: Any, i: int, record_scenario: str) -> Value:
+def _parse_value(check: _Checker, raw: Any, i: int, record_scenario: str, readings: dict[str, Reading]) -> Value:
     where = f"values[{i}]"
     raw = check.mapping(raw, where, ("unit",), tuple(f for f in _VALUE_FIELDS if f != "unit"))
     unit = check.choice(raw, "unit", UNITS, "param.bad_unit", where)
@@ -195,7 +232,16 @@ def _parse_value(check: _Checker, raw: Any, i: int, record_scenario: str) -> Val
     key = raw.get("key")
     if key is not None and not isinstance(key, str):
         raise check.fail("param.bad_type", f"{where}.key", expected="text", got=key)
-    return Value(low, high, unit, scenario, key, comparator)
+    texts = {name: check.optional_text(raw, name, where) for name in ("label_zh", "label_en", "section")}
+    measures = {name: raw.get(name) for name in ("measure_zh", "measure_en")}
+    for name, got in measures.items():
+        if got is not None and not isinstance(got, str):
+            raise check.fail("param.bad_type", f"{where}.{name}", expected="text", got=got)
+    refs = check.str_list(raw, "readings", where) if "readings" in raw else ()
+    for ref in refs:
+        if ref not in readings:
+            raise check.fail("param.unknown_reading", f"{where}.readings", got=ref)
+    return Value(low, high, unit, scenario, key, comparator, **texts, **measures, readings=refs)
 
 
 def parse_parameters(raw: Any, file: str, readings: dict[str, Reading], into: dict[str, Parameter]) -> None:
@@ -218,9 +264,11 @@ def parse_parameters(raw: Any, file: str, readings: dict[str, Reading], into: di
         for ref in refs:
             if ref not in readings:
                 raise check.fail("param.unknown_reading", "readings", got=ref)
+        check.labels(rec, "ladder")
+        check.labels(rec, "parallel")
         if not isinstance(rec["values"], list) or not rec["values"]:
             raise check.fail("param.bad_type", "values", expected="a non-empty list", got=rec["values"])
-        values = tuple(_parse_value(check, v, i, scenario) for i, v in enumerate(rec["values"]))
+        values = tuple(_parse_value(check, v, i, scenario, readings) for i, v in enumerate(rec["values"]))
         seen: set[tuple] = set()
         for i, val in enumerate(values):
             for scen in ("baseline", "raised") if val.scenario == "both" else (val.scenario,):
@@ -242,6 +290,7 @@ def parse_parameters(raw: Any, file: str, readings: dict[str, Reading], into: di
             values=values,
             file=file,
             ladder=tuple(rec.get("ladder") or ()),
+            parallel=tuple(rec.get("parallel") or ()),
             source=rec.get("source"),
         )
 

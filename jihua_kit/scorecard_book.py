@@ -50,8 +50,19 @@ def params_label(code: str, lang: str) -> str:
     return header_data()["audit"]["columns"][code][lang]
 
 
-def townships_frame(result: ScoreResult, lang: str) -> pd.DataFrame:
-    """Per township: units, total, mean and highest points, units with points, units per flag; ranked."""
+def uninspected_frame(sheet: AuditSheet, lang: str) -> pd.DataFrame:
+    """The units listed but not inspected (every finding blank): where they are, nothing scored."""
+    listed = sheet.uninspected if sheet.uninspected is not None else pd.DataFrame(columns=["row"])
+    out = {t("sheets.col.row", lang): listed["row"].to_numpy(dtype=np.int64)}
+    for code in ("unit_id", "unit_name", "township"):
+        out[params_label(code, lang)] = listed[code].to_numpy(dtype=object) if code in listed else []
+    out[t("sheets.col.state", lang)] = [t("sheets.uninspected", lang)] * len(listed)
+    return pd.DataFrame(out)
+
+
+def townships_frame(result: ScoreResult, lang: str, sheet: AuditSheet | None = None) -> pd.DataFrame:
+    """Per township: inspected units, total, mean and highest points, units with points, units per
+    flag, and units not inspected (outside the means); ranked by mean points."""
     df = pd.DataFrame({"township": result.table["township"].to_numpy(dtype=object), "points": result.total})
     for name in FLAG_NAMES:
         df[name] = result.flags[name]
@@ -66,6 +77,9 @@ def townships_frame(result: ScoreResult, lang: str) -> pd.DataFrame:
     })  # fmt: skip
     for name in FLAG_NAMES:
         out[t(f"assess.flag.{name}", lang)] = g[name].sum().to_numpy().astype(np.int64)
+    if sheet is not None and sheet.uninspected is not None and len(sheet.uninspected):
+        aside = sheet.uninspected.groupby("township").size()
+        out[t("sheets.col.uninspected", lang)] = [int(aside.get(x, 0)) for x in g.groups]
     rank = out[t("sheets.col.mean_points", lang)].rank(method="min").astype(np.int64)
     out.insert(0, t("sheets.col.rank", lang), rank)
     return out.sort_values([t("sheets.col.rank", lang), params_label("township", lang)], kind="stable")
@@ -103,12 +117,17 @@ def chart_png(result: ScoreResult | None, lang: str) -> bytes:
         axes[0].invert_yaxis()
         axes[0].set_title(t("sheets.chart.title", lang))
         axes[0].set_xlabel(t("sheets.chart.points", lang))
-        order = np.lexsort((result.table["unit_id"].to_numpy(dtype=str), -result.total))[:TOP_UNITS]
-        labels = [f"{result.table['unit_name'].iat[i] or result.table['unit_id'].iat[i]}" for i in order]
-        axes[1].barh(labels, result.total[order], color="#c55a11")
-        axes[1].invert_yaxis()
-        axes[1].set_title(t("sheets.chart.top_title", lang, n=len(order)))
-        axes[1].set_xlabel(t("sheets.chart.points", lang))
+        order = np.lexsort((result.table["unit_id"].to_numpy(dtype=str), -result.total))
+        order = order[result.total[order] > 0][:TOP_UNITS]  # units with points only: no row of zero bars
+        if len(order):
+            labels = [f"{result.table['unit_name'].iat[i] or result.table['unit_id'].iat[i]}" for i in order]
+            axes[1].barh(labels, result.total[order], color="#c55a11")
+            axes[1].invert_yaxis()
+            axes[1].set_title(t("sheets.chart.top_title", lang, n=len(order)))
+            axes[1].set_xlabel(t("sheets.chart.points", lang))
+        else:
+            axes[1].text(0.5, 0.5, t("sheets.chart.no_points", lang), ha="center", va="center")
+            axes[1].axis("off")
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=80, metadata={"Software": None})
@@ -120,6 +139,7 @@ def _summary_rows(result: ScoreResult | None, lang: str) -> list[list[Any]]:
     other = "en" if lang == "zh" else "zh"
     total = result.total if result is not None else np.zeros(0)
     rows = [
+        [t("sheets.sum.scored_units", lang), len(total), t("sheets.sum.scored_units", other)],
         [t("sheets.sum.total_points", lang), float(total.sum()), t("sheets.sum.total_points", other)],
         [t("sheets.sum.mean_points", lang), round(float(total.mean()), 2) if len(total) else 0,
          t("sheets.sum.mean_points", other)],
@@ -139,10 +159,13 @@ def write_scorecard(path: str | Path, sheet: AuditSheet, result: ScoreResult | N
     summary_sheet(book, t("sheets.title.scorecard", lang), sheet.stats, _summary_rows(result, lang), lang)
     if result is not None and len(result):
         frames = [(units_frame(sheet, result, params, lang), "units"),
-                  (townships_frame(result, lang), "townships"), (ranking_frame(result, lang), "ranking")]  # fmt: skip
+                  (townships_frame(result, lang, sheet), "townships"),
+                  (ranking_frame(result, lang), "ranking")]  # fmt: skip
     else:
         empty = pd.DataFrame({t("sheets.col.value", lang): [t("sheets.no_rows_scored", lang)]})
         frames = [(empty, name) for name in ("units", "townships", "ranking")]
+    if sheet.uninspected is not None and len(sheet.uninspected):
+        frames.append((uninspected_frame(sheet, lang), "uninspected"))
     for frame, name in frames:
         ws = book.add(t(f"sheets.sheet.{name}", "zh"))
         ws.frame(frame)

@@ -23,7 +23,7 @@ from jihua_kit.figures import figure_text
 from jihua_kit.i18n import t
 from jihua_kit.params import Trace, load_parameters
 from jihua_kit.paths import data_dir
-from jihua_kit.textfmt import format_number
+from jihua_kit.textfmt import format_number, named
 from jihua_kit.yamlio import load_yaml
 
 __all__ = ["Question", "SelfCheck", "load_selfcheck"]
@@ -102,7 +102,8 @@ class SelfCheck:
                 low, high = total["min"], total["max"]
             if low != high:
                 raise KitError("check.range_answer", field="answer", **where)
-            lines = [f"{ln.id} {ln.name} {money(ln.low, ln.high, ln.kind, lang, ln.points)}" for ln in expl.received]
+            lines = [f"{named(ln.name, ln.id, lang)} {money(ln.low, ln.high, ln.kind, lang, ln.points)}"
+                     for ln in expl.received]  # fmt: skip
             return low, t("check.case_evidence", lang, head=expl.heading(), lines=sep.join(lines) or "—")
         raise KitError("check.bad_answer", field="answer", got=spec, **where)
 

@@ -86,11 +86,32 @@ def tornado(
         rows.append({
             "key": s.key, "name": s.name(lang), "unit": s.unit, "low": s.low, "central": s.central, "high": s.high,
             "total_low": at[0], "total_high": at[1], "swing": abs(at[1] - at[0]), "base_total": base,
+            "sample_households": households,
         })  # fmt: skip
     df = pd.DataFrame(rows)
     if df.empty:
         return df
     return df.sort_values(["swing", "key"], ascending=[False, True], kind="stable", ignore_index=True)
+
+
+def anchored(tor: pd.DataFrame, full_total: float) -> pd.DataFrame:
+    """The tornado on the scale of a full run: each total times full_total / the sample's base total.
+
+    The sample measures how much each assumption moves the total (in proportion); the full run
+    gives the level. `base_total` becomes the full run's total, `sample_total` keeps the sample's
+    own base and `sample_gap` its distance from the full run (0.027 = the sample is 2.7% higher),
+    so every table and chart can say which figures come from the sample and how far it is off."""
+    out = tor.copy()
+    if out.empty:
+        return out
+    sample = float(out["base_total"].iloc[0])
+    factor = full_total / sample if sample else 1.0
+    for col in ("total_low", "total_high", "swing"):
+        out[col] = out[col] * factor
+    out["base_total"] = float(full_total)
+    out["sample_total"] = sample
+    out["sample_gap"] = sample / full_total - 1 if full_total else 0.0
+    return out
 
 
 def runs(county: County, keys: list[str] | None = None) -> int:

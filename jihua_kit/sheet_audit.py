@@ -42,6 +42,7 @@ class AuditSheet:
     errors: list[SheetError]
     stats: SheetStats
     raw: RawSheet
+    uninspected: pd.DataFrame | None = None  # units listed but not inspected: row, unit_id, unit_name, township
 
 
 def _text_column(code: str, col: np.ndarray) -> np.ndarray:
@@ -63,17 +64,25 @@ def read_audit(path: str | Path, params: Params, sheet_name: str | None = None) 
         if code in sheet.columns:
             frame[code] = _text_column(code, sheet.columns[code])
     counts = [c for c in sheet.columns if c not in frame and c not in lay.flag_codes]
+    findings = counts + [c for c in lay.flag_codes if c in sheet.columns]
+    # A unit with every finding and the inspection date blank was not inspected: listed apart, not
+    # scored as zero (it would tie every clean unit at rank 1), not rejected either.
+    missing = [cells.blank(c) for c in findings] + (
+        [cells.blank("inspection_date")] if "inspection_date" in frame else []
+    )
+    uninspected = np.logical_and.reduce(missing) if findings else np.zeros(len(sheet), dtype=bool)
+    uninspected &= ~cells.blank("unit_id")
     for code in counts:  # the layout's count columns, and any parity columns beyond the bound
         values = cells.parsed(code, parse_whole, np.nan)
         empty = cells.blank(code)
-        cells.fail(empty, code, "sheets.empty")
+        cells.fail(empty & ~uninspected, code, "sheets.empty")
         values = values.astype(float)  # NaN: blank, or a cell that is not a whole number (recorded above)
         frame[code] = np.where(np.isnan(values), 0.0, values)  # bounds: partition_table, before any int64
     yes_no = word_parser("yes_no", "、".join(offered_words("yes_no")))
     for code in lay.flag_codes:
         if code in sheet.columns:
             values = cells.parsed(code, yes_no, None)
-            cells.fail(cells.blank(code), code, "sheets.empty")
+            cells.fail(cells.blank(code) & ~uninspected, code, "sheets.empty")
             frame[code] = np.where(values == None, False, values).astype(bool)  # noqa: E711 (blank or bad: recorded)
     df = pd.DataFrame(frame, index=pd.RangeIndex(len(sheet)))
     valid, table_errors = partition_table(df, params, first_row=0)
@@ -81,9 +90,15 @@ def read_audit(path: str | Path, params: Params, sheet_name: str | None = None) 
     keep = np.zeros(len(sheet), dtype=bool)
     keep[valid.index.to_numpy()] = True
     keep &= ~cells.bad
+    aside = uninspected & ~cells.bad & keep  # a faulty row is rejected, never set aside
+    keep &= ~aside
     order = {letter: i for i, letter in enumerate(sorted(sheet.letters.values(), key=lambda s: (len(s), s)))}
     errors.sort(key=lambda e: (e.row or 0, order.get(e.letter, len(order)), e.key))
     table = valid.loc[keep[valid.index.to_numpy()]].reset_index(drop=True)
     expected = [*lay.columns, *OPTIONAL_COLUMNS]
-    stats = stats_of(sheet, len(table), ~keep, [c for c in expected if c not in ("notes",)])
-    return AuditSheet(table, sheet.rows[keep], errors, stats, sheet)
+    stats = stats_of(sheet, len(table), ~keep & ~aside, [c for c in expected if c not in ("notes",)])
+    stats.uninspected = [int(r) for r in sheet.rows[aside]]
+    listed = pd.DataFrame({"row": sheet.rows[aside].astype(np.int64)})
+    for code in ("unit_id", "unit_name", "township"):
+        listed[code] = np.asarray(frame.get(code, np.full(len(sheet), "", dtype=object)))[aside]
+    return AuditSheet(table, sheet.rows[keep], errors, stats, sheet, listed)

@@ -50,12 +50,23 @@ class SheetError:
     def text(self, lang: str = "zh") -> str:
         return scrub(t(self.key, lang, **{k: quote(v) for k, v in self.info.items()}))
 
+    def column(self, lang: str = "zh") -> str:
+        """The column as the user typed its heading, with the code after it when the heading lacks
+        it: '“妇检漏检、漏统或虚假（D-EXAM）”', '“妇检问题（D-EXAM）”', or the bare code."""
+        head = " ".join(str(self.header or "").split())
+        if not head or head == self.field:
+            return self.field
+        if self.field and self.field not in head:
+            head += f"（{self.field}）" if lang == "zh" else f" ({self.field})"
+        return f"“{head}”" if lang == "zh" else f'"{head}"'
+
     def message(self, lang: str = "zh") -> str:
-        """'第 12 行 D-EXAM 列（F）：'三' 不是整数……'."""
+        """'第 12 行“妇检漏检、漏统或虚假（D-EXAM）”列（F）：'三' 不是整数……'."""
+        name = self.column(lang)
         if self.row is None:
-            where = t("sheets.where_column", lang, field=self.field, letter=self.letter or "?")
+            where = t("sheets.where_column", lang, field=name, letter=self.letter or "?")
         else:
-            where = t("sheets.where_cell", lang, row=self.row, field=self.field, letter=self.letter or "?")
+            where = t("sheets.where_cell", lang, row=self.row, field=name, letter=self.letter or "?")
         return f"{where}：{self.text(lang)}" if lang == "zh" else f"{where}: {self.text(lang)}"
 
     def redacted(self) -> SheetError:
@@ -203,10 +214,11 @@ class SheetStats:
     missing: list[str]  # our columns the sheet does not have (taken as their empty value)
     merged: list[str] = field(default_factory=list)  # merged data cells given to every row they cover
     skipped: list[str] = field(default_factory=list)  # hidden sheets with the same header, not read
+    uninspected: list[int] = field(default_factory=list)  # audit rows of units not inspected (set aside)
 
     @property
     def reconciles(self) -> bool:
-        return self.rows_in == self.accepted + self.rejected
+        return self.rows_in == self.accepted + self.rejected + len(self.uninspected)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -214,7 +226,7 @@ class SheetStats:
             "rows_in": self.rows_in, "accepted": self.accepted, "rejected": self.rejected,
             "blank_rows": list(self.blank_rows), "extra_columns": [f"{a} {b}".strip() for a, b in self.extras],
             "missing_columns": list(self.missing), "merged_cells_filled": list(self.merged),
-            "hidden_sheets_not_read": list(self.skipped),
+            "hidden_sheets_not_read": list(self.skipped), "uninspected_rows": list(self.uninspected),
         }  # fmt: skip
 
 

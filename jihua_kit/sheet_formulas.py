@@ -18,6 +18,7 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL = re.compile(rb"<Relationship\b[^>]*>")
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _VALUE = re.compile(rb"<v>[^<]+</v>")
+_FORMULA = re.compile(rb"<f[ >/]")  # a cell formula element (not <formula1> of a validation)
 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -54,12 +55,14 @@ def uncached_formulas(path: str | Path, sheet: str) -> set[tuple[int, int]]:
     except (zipfile.BadZipFile, KeyError, OSError):
         return set()
     found = set()
-    at = data.find(b"<f")
-    while at != -1:
-        start, end = data.rfind(b"<c ", 0, at), data.find(b"</c>", at)
+    # Only the cells: a data validation's <formula1> after </sheetData> is not a cell formula.
+    data = data[: data.find(b"</sheetData>")] if b"</sheetData>" in data else data
+    at = _FORMULA.search(data)
+    while at is not None:
+        start, end = data.rfind(b"<c ", 0, at.start()), data.find(b"</c>", at.start())
         cell = data[start:end]
         ref = _REF.search(cell)
         if ref and not _VALUE.search(cell):
             found.add((int(ref.group(2)) - 1, _column_index(ref.group(1))))
-        at = data.find(b"<f", end if end != -1 else at + 2)
+        at = _FORMULA.search(data, end if end != -1 else at.end())
     return found

@@ -37,8 +37,9 @@ def save_book(book: Workbook, path: str | Path, desc: str) -> Path:
 
 def reconcile_text(stats: SheetStats, lang: str) -> str:
     """'读入 N 行 = 计入 A 行 + 拒收 R 行；另有空行 B 行，已跳过' (and a warning if it ever failed)."""
-    text = t("sheets.reconcile", lang, rows_in=stats.rows_in, accepted=stats.accepted, rejected=stats.rejected,
-             blank=len(stats.blank_rows))  # fmt: skip
+    key = "sheets.reconcile_uninspected" if stats.uninspected else "sheets.reconcile"
+    text = t(key, lang, rows_in=stats.rows_in, accepted=stats.accepted, rejected=stats.rejected,
+             blank=len(stats.blank_rows), uninspected=len(stats.uninspected))  # fmt: skip
     return text if stats.reconciles else f"{text}  {t('sheets.reconcile_broken', lang)}"
 
 
@@ -71,6 +72,7 @@ def stats_rows(stats: SheetStats, lang: str) -> list[list[Any]]:
         row("sheets.sum.rows_in", stats.rows_in),
         row("sheets.sum.accepted", stats.accepted),
         row("sheets.sum.rejected", stats.rejected),
+        *([row("sheets.sum.uninspected", len(stats.uninspected))] if stats.uninspected else []),
         row("sheets.sum.blank", len(stats.blank_rows)),
         row("sheets.sum.blank_rows", _columns_text([str(r) for r in stats.blank_rows], lang)),
         row("sheets.sum.check", reconcile_text(stats, lang)),

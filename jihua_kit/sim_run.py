@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from jihua_kit import sim_charts, sim_views
 from jihua_kit.county import County, load_county
 from jihua_kit.params import load_parameters
-from jihua_kit.sensitivity import DEFAULT_SAMPLE, runs, tornado
+from jihua_kit.sensitivity import DEFAULT_SAMPLE, anchored, runs, tornado
 from jihua_kit.sim_output import WORKBOOK, write_csvs, write_workbook
 from jihua_kit.simulate import YearResult, project
 
@@ -117,4 +117,7 @@ def run_simulation(
     else:
         results = project(county, views, seed, households, years, progress=progress)
         sens = tornado(*args, progress=progress) if sensitivity else None
+    if sens is not None and not sens.empty:  # the sample's swings, on the level of this run's headline
+        head = results[scenario][0]
+        sens = anchored(sens, head.total() * head.scale)
     return SimulationRun(county, scenario, compare, years, seed, results, sens, sensitivity)

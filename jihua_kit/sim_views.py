@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from jihua_kit.county import County, category_label
-from jihua_kit.i18n import t
+from jihua_kit.i18n import catalog, t
 from jihua_kit.params import load_parameters
 from jihua_kit.simulate import YearResult
 
@@ -96,13 +96,14 @@ def comparison(base: Iterable[YearResult], other: Iterable[YearResult], lang: st
 def assumptions(county: County, lang: str = "zh") -> pd.DataFrame:
     """Every figure of the county file with its status, range and source or basis."""
     rows = [
-        {"key": f.id, "name": f.name(lang), "status": f.status, "unit": f.unit, "low": f.low,
-         "central": f.central, "high": f.high, "basis": f.basis, "confidence": f.confidence}
+        {"key": f.id, "name": f.name(lang), "status": f.status_key.split(".", 1)[1], "unit": f.unit, "low": f.low,
+         "central": f.central, "high": f.high, "basis": f.basis_text(lang), "confidence": f.confidence}
         for f in county.figures.values()
     ]  # fmt: skip
     for d in county.distributions.values():
         for cat, c, lo, hi in zip(d.categories, d.central, d.low, d.high, strict=True):
-            note = f"balance ({d.basis})" if cat == d.balance else d.basis
+            basis = d.basis_text(lang)
+            note = t("sim.balance_note", lang, basis=basis) if cat == d.balance else basis
             name = f"{d.name(lang)}: {category_label(cat, lang)}"
             rows.append({"key": f"{d.id}.{cat}", "name": name, "status": d.status, "unit": "share", "low": lo,
                          "central": c, "high": hi, "basis": note, "confidence": ""})  # fmt: skip
@@ -116,6 +117,7 @@ _LABELS = {
     "cost_high": "cost_high", "key": "key", "name": "assumption", "status": "status", "unit": "unit",
     "low": "low", "central": "central", "high": "high", "basis": "basis", "confidence": "confidence",
     "total_low": "total_low", "total_high": "total_high", "swing": "swing", "base_total": "base_total",
+    "sample_total": "sample_total", "sample_gap": "sample_gap", "sample_households": "sample_households",
     "kind": "kind",
 }  # fmt: skip
 
@@ -129,6 +131,8 @@ def headers(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         out["kind"] = [t(f"kind.{k}", lang) for k in out["kind"]]
     if "status" in out.columns:
         out["status"] = [t(f"status.{s}", lang) for s in out["status"]]
+    if "unit" in out.columns:
+        out["unit"] = [t(f"costv.unit.{u}", lang) if f"costv.unit.{u}" in catalog() else u for u in out["unit"]]
 
     def label(col: str) -> str:
         if col in _LABELS:

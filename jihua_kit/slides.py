@@ -43,6 +43,7 @@ MARKER = ".jihua-slides"  # marks a folder the builder made, so it may empty it
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _NBCONVERT_ALT = 'alt="No description has been provided for this image"'  # nbconvert's, in English
 _MATH = re.compile(r"\$|\\\(|\\\[")
+_TEXT_TABLE = re.compile(r"^-{2,}(?: {2}-{2,})+\s*$", re.M)  # the rule under a textfmt.table header
 # Deck geometry (16:9 projector); reveal.js scales it to the screen.
 REVEAL = {"reveal_theme": "white", "reveal_transition": "slide", "reveal_number": "c/t",
           "reveal_width": "1280", "reveal_height": "720"}  # fmt: skip
@@ -89,7 +90,7 @@ def prepare(nb: nbformat.NotebookNode, name: str, lang: str = "zh") -> nbformat.
         if cell.cell_type == "markdown" and _MATH.search(cell.source):
             raise KitError("slides.math", file=name, cell=number)
         if cell.cell_type == "code":  # a widget has no kernel in a deck: drop its view, keep the rest
-            cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+            cell.outputs = [_printed(o) for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
     out.metadata.pop("widgets", None)
     shown = [c for c in out.cells if slide_type(c) not in ("skip", "notes")]
     if shown and slide_type(shown[0]) != "slide":  # the first content never shares the title slide
@@ -97,6 +98,42 @@ def prepare(nb: nbformat.NotebookNode, name: str, lang: str = "zh") -> nbformat.
     out.cells.insert(0, title_cell(meta, lang))
     out.metadata["title"] = f"{meta['chapter']} {meta['title']}"
     return out
+
+
+_CELL = re.compile(r"<(td|th)>([^<]*)</\1>")
+_CODE = re.compile(r"（[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?:=[A-Za-z0-9_]+)?）")
+SHORT_CELL = 12  # characters: an amount, a section, 是/否 — kept on one line in a deck's table
+
+
+def dress_tables(html_text: str) -> str:
+    """A pandas table as a deck shows it: short cells (amounts, sections) on one line (class
+    `jk-short`) so the long text columns take the wrapping, and each rule code after a name as a
+    small grey label that never breaks (`jk-code`)."""
+
+    def cell(m: re.Match) -> str:
+        tag, text = m.group(1), m.group(2)
+        short = len(html.unescape(text).strip()) <= SHORT_CELL
+        text = _CODE.sub(lambda c: f'<span class="jk-code">{c.group(0)}</span>', text)
+        return f'<{tag} class="jk-short">{text}</{tag}>' if short else f"<{tag}>{text}</{tag}>"
+
+    return _CELL.sub(cell, html_text)
+
+
+def _printed(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Printed text reads in the deck's proportional CJK font (jihua.css); a text table whose columns
+    line up with spaces keeps a fixed-width font, marked `jk-mono`. Tables are dressed for a deck."""
+    data = output.get("data", {})
+    if "text/html" in data and "<table" in "".join(data["text/html"]):
+        output = copy.deepcopy(output)
+        output["data"]["text/html"] = dress_tables("".join(data["text/html"]))
+        return output
+    if output.get("output_type") != "stream" or output.get("name") != "stdout":
+        return output
+    text = output.get("text", "")
+    if not _TEXT_TABLE.search(text):
+        return output
+    block = f'<pre class="jk-mono">{html.escape(text.rstrip())}</pre>'
+    return nbformat.v4.new_output("display_data", data={"text/html": block, "text/plain": text})
 
 
 def _exporter():
@@ -149,25 +186,49 @@ def build_deck(notebook: Path, out_dir: Path = BUILD, lang: str = "zh", node_mod
     return deck
 
 
+def is_current(notebook: Path, deck: Path) -> bool:
+    """Whether `deck` is newer than its notebook, the deck template (CSS included) and this builder."""
+    if not deck.is_file():
+        return False
+    sources = [Path(notebook), Path(__file__), *(p for p in TEMPLATES.rglob("*") if p.is_file())]
+    return deck.stat().st_mtime >= max(p.stat().st_mtime for p in sources)
+
+
 def build_decks(
-    notebooks: Sequence[Path] | None = None, out_dir: Path = BUILD, lang: str = "zh", node_modules: Path | None = None
+    notebooks: Sequence[Path] | None = None,
+    out_dir: Path = BUILD,
+    lang: str = "zh",
+    node_modules: Path | None = None,
+    changed_only: bool = False,
 ) -> list[Path]:
-    """Build one deck per notebook (default: every `notebooks/*.ipynb`) and an index page.
+    """Build one deck per notebook (default: every `notebooks/*.ipynb`) and an index page; returns
+    the decks built.
 
     Building all of `notebooks/` first empties `out_dir` (only if the builder made it), so a
-    renamed or deleted chapter leaves no stale deck behind.
+    renamed or deleted chapter leaves no stale deck behind. With `changed_only`, a deck newer than
+    its notebook and the template is kept as it is, and only the decks of chapters that are gone
+    are removed (`make handouts` uses this: current decks are not rebuilt).
     """
     out_dir = Path(out_dir)
     if notebooks is None:
         notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
         if not notebooks:
             raise KitError("slides.no_notebooks", path=NOTEBOOKS)
-        _empty(out_dir)
+        if not changed_only:
+            _empty(out_dir)
+        elif out_dir.exists():
+            _claim(out_dir)
+            stems = {Path(nb).stem for nb in notebooks}
+            for deck in out_dir.glob("*.html"):
+                if deck.name != "index.html" and deck.stem not in stems:
+                    deck.unlink()
     for nb in notebooks:
         if not Path(nb).is_file():
             raise KitError("slides.no_notebooks", path=nb)
-    decks = [build_deck(Path(nb), out_dir, lang, node_modules) for nb in notebooks]
-    write_index(out_dir, lang)
+    todo = [Path(nb) for nb in notebooks if not (changed_only and is_current(nb, out_dir / f"{Path(nb).stem}.html"))]
+    decks = [build_deck(nb, out_dir, lang, node_modules) for nb in todo]
+    if decks or not (out_dir / "index.html").exists():
+        write_index(out_dir, lang)
     return decks
 
 

@@ -19,10 +19,9 @@ import yaml
 
 from jihua_kit.errors import KitError
 from jihua_kit.figures import amount_text
-from jihua_kit.i18n import catalog, t
+from jihua_kit.i18n import t
 from jihua_kit.limits import read_text
 from jihua_kit.params import Params, default_params
-from jihua_kit.textfmt import format_number
 from jihua_kit.yamlio import load_yaml
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ def _mapping(raw: Any, field: str, keys: tuple[str, ...]) -> Mapping:
     return raw
 
 
-def _rows(figures: Mapping, params: Params) -> list[dict[str, Any]]:
+def _rows(figures: Mapping, params: Params, lang: str = "zh") -> list[dict[str, Any]]:
     """One row per checked value: the actual figure beside the data's threshold."""
     rows = []
     for pid, raw in figures.items():
@@ -70,7 +69,7 @@ def _rows(figures: Mapping, params: Params) -> list[dict[str, Any]]:
             actual = _number(pair["actual"], f"{pid}.actual", "%")
             params.value(pid)  # traced: the year it compares with
             rows.append({"id": pid, "key": "", "target_value": prev, "actual": actual, "comparator": _PREV,
-                         "unit": "%"})  # fmt: skip
+                         "unit": "%", "measure": None})  # fmt: skip
             continue
         given = _mapping(raw, pid, keys) if keys else {None: raw}
         if not keys and isinstance(raw, Mapping):
@@ -79,7 +78,7 @@ def _rows(figures: Mapping, params: Params) -> list[dict[str, Any]]:
             field = f"{pid}.{val.key}" if val.key else pid
             rows.append({"id": pid, "key": val.key or "", "target_value": params.value(pid, val.key),
                          "actual": _number(given[val.key], field, val.unit), "comparator": val.comparator,
-                         "unit": val.unit})  # fmt: skip
+                         "unit": val.unit, "measure": val.measure(lang)})  # fmt: skip
     return rows
 
 
@@ -93,17 +92,21 @@ def _evaluate(cmp: np.ndarray, target: np.ndarray, actual: np.ndarray) -> tuple[
     return met, np.where(met, 0.0, np.maximum(short, 0.0))
 
 
-def figure_text(value: float, unit: str, lang: str = "zh") -> str:
-    """'98%', '6,000,000 元'; a plain count is just the number."""
-    return format_number(value) if unit == "count" else amount_text(value, value, unit, lang)
+def figure_text(value: float, unit: str, lang: str = "zh", measure: str | None = None) -> str:
+    """'98%', '6,000,000 元', '160 对' (a count with its measure word; without one, just the number)."""
+    if unit == "count":
+        return amount_text(value, value, unit, lang, measure or "")
+    return amount_text(value, value, unit, lang)
 
 
-def target_text(comparator: str, value: float, unit: str, lang: str = "zh") -> str:
-    """'≥ 98%', '≤ 0', '高于上年（86.5%）'."""
+def target_text(comparator: str, value: float, unit: str, lang: str = "zh", measure: str | None = None) -> str:
+    """'≥ 98%', '≥ 160 对', '0（不得出现）' (a zero ceiling), '高于上年（86.5%）'."""
     if comparator == _PREV:
         return t("target.above_previous", lang, previous=figure_text(value, unit, lang))
+    if comparator == "<=" and value == 0:
+        return t("figure.zero_ceiling", lang)
     sign = {">=": "≥", "<=": "≤", ">": ">", "==": "="}[comparator]
-    return f"{sign} {figure_text(value, unit, lang)}"
+    return f"{sign} {figure_text(value, unit, lang, measure)}"
 
 
 def check_targets(figures: Mapping, params: Params | None = None, lang: str = "zh") -> pd.DataFrame:
@@ -118,21 +121,23 @@ def check_targets(figures: Mapping, params: Params | None = None, lang: str = "z
         figures = figures["figures"]
     if not isinstance(figures, Mapping) or not figures:
         raise KitError("target.no_figures", field="figures")
-    rows = pd.DataFrame(_rows(figures, params))
+    rows = pd.DataFrame(_rows(figures, params, lang))
     met, short = _evaluate(rows["comparator"].to_numpy(), rows["target_value"].to_numpy(), rows["actual"].to_numpy())
     rows["met"], rows["shortfall"] = met, short
     rows["name"] = [_label(pid, key, params, lang) for pid, key in zip(rows["id"], rows["key"], strict=True)]
     rows["section"] = [params.get(pid).section for pid in rows["id"]]
-    rows["target"] = [target_text(c, v, u, lang) for c, v, u in rows[["comparator", "target_value", "unit"]].to_numpy()]
-    return rows[list(COLUMNS)]
+    cols = ["comparator", "target_value", "unit", "measure"]
+    rows["target"] = [target_text(c, v, u, lang, m) for c, v, u, m in rows[cols].to_numpy()]
+    rows["actual_text"] = [figure_text(a, u, lang, m) for a, u, m in rows[["actual", "unit", "measure"]].to_numpy()]
+    return rows[[*COLUMNS, "actual_text", "measure"]]
 
 
 def _label(pid: str, key: str | None, params: Params, lang: str) -> str:
     name = params.get(pid).name(lang)
     if not key:
         return name
-    msg = f"target.key.{key}"
-    return f"{name}·{t(msg, lang) if msg in catalog() else key}"
+    val = next(v for v in params.get(pid).values if v.key == key)
+    return f"{name}·{val.label(lang) or key}"
 
 
 def load_figures(path: str | Path) -> dict[str, Any]:
@@ -157,25 +162,32 @@ def attainment(table: pd.DataFrame) -> np.ndarray:
     return np.where(ceiling, np.where(table["met"].to_numpy(), 100.0, kept), ratio)
 
 
+CHART_FONT = 15  # points: at 100 dpi on a 1280×720 slide about 18-20 px, readable from the back of a room
+CHART_WIDTH = 12.5  # inches
+
+
 def targets_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = None) -> Figure:
-    """A horizontal bar chart of attainment (% of each target), met in green, missed in red."""
+    """A horizontal bar chart of attainment (% of each target), met in green, missed in red; every
+    label at least `CHART_FONT` points, so a projected slide can be read from the back of the room."""
     import matplotlib.pyplot as plt
 
     from jihua_kit.charts import use_chinese_font
 
     use_chinese_font()
     values = np.clip(attainment(table), 2.0, 150.0)  # a missed zero-tolerance row stays visible
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.6))
+    fig, ax = plt.subplots(figsize=(CHART_WIDTH, 0.55 * len(table) + 1.3))
     colours = np.where(table["met"].to_numpy(), "#2a9d8f", "#e76f51")
     y = np.arange(len(table))[::-1]
-    ax.barh(y, values, color=colours)
+    ax.barh(y, values, color=colours, height=0.7)
     ax.axvline(100, color="#264653", linestyle="--", linewidth=1)
-    ax.set_yticks(y, labels=list(table["name"]))
+    ax.set_yticks(y, labels=list(table["name"]), fontsize=CHART_FONT)
     for yi, v, row in zip(y, values, table.itertuples(index=False), strict=True):
-        actual = figure_text(row.actual, row.unit, lang)
-        ax.text(v + 1, yi, f"{actual} / {row.target}", va="center", fontsize=8)
-    ax.set_xlim(0, 175)
-    ax.set_xlabel(t("target.chart.xlabel", lang))
-    ax.set_title(title or t("target.chart.title", lang))
+        actual = getattr(row, "actual_text", None) or figure_text(row.actual, row.unit, lang)
+        ax.text(v + 1.5, yi, f"{actual} / {row.target}", va="center", fontsize=CHART_FONT)
+    ax.set_xlim(0, 200)
+    ax.tick_params(axis="x", labelsize=CHART_FONT)
+    ax.set_xlabel(t("target.chart.xlabel", lang), fontsize=CHART_FONT)
+    ax.set_title(title or t("target.chart.title", lang), fontsize=CHART_FONT + 2)
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

@@ -19,15 +19,17 @@ import pandas as pd
 
 from jihua_kit.calendar_dates import due_dates, parse_when
 from jihua_kit.errors import KitError
+from jihua_kit.figures import value_text
 from jihua_kit.i18n import catalog, t
 from jihua_kit.params import Params, default_params
 from jihua_kit.paths import data_dir
-from jihua_kit.targets import check_targets, figure_text, load_figures, target_text
+from jihua_kit.targets import check_targets, figure_text, load_figures
+from jihua_kit.textfmt import named
 from jihua_kit.widgets_common import error_html
 
 __all__ = [
     "TargetInput", "calendar_html", "figures_from_values", "sample_figures", "target_inputs", "target_labels",
-    "target_values", "targets_overview", "targets_result_html",
+    "target_values", "targets_in", "targets_overview", "targets_result_html",
 ]  # fmt: skip
 
 _PREV = ">prev"
@@ -118,6 +120,13 @@ def figures_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def targets_in(sections: Iterable[str], params: Params | None = None) -> list[str]:
+    """The IDs of the 2013 targets cited in the given handout sections (e.g. ["七·2", "七·3"])."""
+    params = params or default_params()
+    prefixes = tuple(sections)
+    return [pid for pid in _target_ids(None, params) if params.get(pid).section.startswith(prefixes)]
+
+
 def targets_overview(sections: Iterable[str], params: Params | None = None, lang: str = "zh") -> pd.DataFrame:
     """The 2013 targets cited in the given handout sections (e.g. ["七·2", "七·3"]): what, how much."""
     params = params or default_params()
@@ -128,14 +137,10 @@ def targets_overview(sections: Iterable[str], params: Params | None = None, lang
         if not p.section.startswith(prefixes):
             continue
         for val in p.values:
-            msg = f"target.key.{val.key}"
-            name = p.name(lang) + (f" · {t(msg, lang) if msg in catalog() else val.key}" if val.key else "")
-            if val.comparator == _PREV:  # the value is the year to beat, not a rate
-                required = t("target.above_previous", lang, previous=f"{int(val.low)}{'年' if lang == 'zh' else ''}")
-            else:
-                required = target_text(val.comparator, val.low, val.unit, lang)
-            rows.append((pid, name, required, p.section))
-    cols = [t(f"auditw.col.{c}", lang) for c in ("id", "target", "required", "section")]
+            name = p.name(lang) + (f" · {val.label(lang) or val.key}" if val.key else "")
+            required = value_text(val, lang, show_scenario=False, with_label=False)
+            rows.append((named(name, pid, lang), required, p.section))
+    cols = [t(f"auditw.col.{c}", lang) for c in ("target", "required", "section")]
     return pd.DataFrame(rows, columns=cols).set_index(cols[0])
 
 
@@ -157,8 +162,8 @@ def _targets_html(values: Mapping[str, Any], lang: str, params: Params | None) -
     for r in table.itertuples(index=False):
         met = t("auditw.targets.met" if r.met else "auditw.targets.missed", lang)
         colour = "#2a7a3b" if r.met else "#c0392b"
-        short = "—" if r.met else escape(figure_text(r.shortfall, r.unit, lang))
-        rows.append([escape(r.name), escape(r.target), escape(figure_text(r.actual, r.unit, lang)),
+        short = "—" if r.met else escape(figure_text(r.shortfall, r.unit, lang, r.measure))
+        rows.append([escape(r.name), escape(r.target), escape(r.actual_text),
                      f"<b style='color:{colour}'>{escape(met)}</b>", short, escape(r.section)])  # fmt: skip
     headers = [t(f"auditw.targets.col.{c}", lang) for c in ("name", "target", "actual", "met", "shortfall", "section")]
     count = t("targets.count", lang, met=int(table["met"].sum()), n=len(table))

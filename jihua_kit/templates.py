@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from jihua_kit.audit_table import PERIOD, layout
+from jihua_kit.audit_table import check_period, layout
 from jihua_kit.county import load_county
-from jihua_kit.errors import KitError
 from jihua_kit.households import BOUNDS_ID, INTS, REQUIRED, SLOTS
 from jihua_kit.i18n import t
-from jihua_kit.limits import check_year
 from jihua_kit.outputs import check_output_file
 from jihua_kit.params import Params, default_params
 from jihua_kit.paths import data_dir
@@ -64,18 +62,10 @@ def _headers(sheet: Sheet, specs: list[Spec]) -> None:
     sheet.freeze = (2, 2)
 
 
-def check_period(period: str) -> str:
-    """An assessment period as the audit table takes it (2013 or 2013Q2), in TR-DATE-BOUNDS; '' for none."""
-    text = str(period).strip().upper()
-    if text and not PERIOD.fullmatch(text):
-        raise KitError("audit.bad_period", field="--period", got=period)
-    if text:
-        check_year(int(text[:4]), field="--period")
-    return text
-
-
-def audit_template(path: str | Path, period: str = "", params: Params | None = None) -> Path:
-    """Write the audit fill-in workbook: one row per village, counts pre-filled with 0."""
+def audit_template(path: str | Path, period: str, params: Params | None = None) -> Path:
+    """Write the audit fill-in workbook for one `period` (2013 or 2013Q2, required: every row is
+    rejected later without it): one row per village, the findings left blank. A row whose findings
+    stay blank is a unit not inspected: the scorecard lists it apart, outside rankings and means."""
     path = check_output_file(path, field="file")
     period = check_period(period)
     params = params or default_params()
@@ -86,18 +76,15 @@ def audit_template(path: str | Path, period: str = "", params: Params | None = N
     sheet = book.add(t("sheets.sheet.audit_data"))
     _title(sheet, t("sheets.tpl.audit_title", period=f"（{period}）" if period else ""), len(specs))
     _headers(sheet, specs)
-    fill = {"level": "村", "period": period, "inspection_date": "", "notes": ""}
-    no = offered_words("yes_no")[1]
+    fill = {"level": "村", "period": period}
     rows = []
     for unit in units.itertuples(index=False):
         row = []
         for s in specs:
             if s.code in ("unit_id", "unit_name", "township"):
                 row.append(getattr(unit, s.code))
-            elif s.code in fill:
-                row.append(fill[s.code])
-            else:
-                row.append(no if s.code in lay.flag_codes else 0)
+            else:  # findings, date and notes blank: filled in when the unit is inspected
+                row.append(fill.get(s.code, ""))
         rows.append(row)
     sheet.rows(rows)
     last = FIRST_DATA_ROW + len(units) + EXTRA_AUDIT_ROWS - 1

@@ -243,9 +243,10 @@ def household_totals(page) -> dict[str, str]:
 
 
 def household_lines(page) -> dict[str, str]:
-    """The lines received: rule ID -> amount text (the first table of the result)."""
+    """The lines received: rule ID (the small label after the name) -> amount text (the first table)."""
     rows = page.locator(f".{HOUSEHOLD}-result table").first.locator("tr:has(td)").all()
-    return {row.locator("td").nth(0).inner_text().strip(): row.locator("td").nth(3).inner_text() for row in rows}
+    return {row.locator("td .jk-code").first.inner_text().strip(): row.locator("td").nth(2).inner_text()
+            for row in rows}  # fmt: skip
 
 
 def audit_total(page) -> float:
@@ -341,9 +342,9 @@ def test_scenario_switch(fresh):
     row = result.locator("tr", has_text="每年合计")
     expect(row).to_contain_text(f"+{money(ANNUAL_RAISED - ANNUAL_BASELINE)}", timeout=WAIT_MS)
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-    assert [amounts(c) for c in cells[3:5]] == [(ANNUAL_BASELINE,) * 2, (ANNUAL_RAISED,) * 2]
+    assert [amounts(c) for c in cells[2:4]] == [(ANNUAL_BASELINE,) * 2, (ANNUAL_RAISED,) * 2]
     health = [c.strip() for c in result.locator("tr", has_text="E-HEALTH-FEE").locator("td").all_inner_texts()]
-    assert [amounts(c) for c in health[3:6]] == [(HEALTH_BASELINE,) * 2, (HEALTH_RAISED,) * 2, (960, 960)]
+    assert [amounts(c) for c in health[2:5]] == [(HEALTH_BASELINE,) * 2, (HEALTH_RAISED,) * 2, (960, 960)]
     snap(fresh, "app-scenario-compare")
 
 
@@ -373,7 +374,7 @@ def test_audit_points_and_flags(fresh):
     expect(result).to_contain_text("[是] 须建立个案档案")
     assert audit_total(fresh) == AUDIT_POINTS
     lines = [r.locator("td").all_inner_texts() for r in result.locator("tr:has(td)").all()]
-    assert sorted(float(line[4]) for line in lines) == [3, 6, 9]  # 扣分 column, one line per finding
+    assert sorted(float(line[3]) for line in lines) == [3, 6, 9]  # 扣分 column, one line per finding
     expect(result).to_contain_text("5 + 2×(5−3) = 9分")
     labels = {name: t(f"assess.flag.{name}") for name in FLAGS_RAISED | {"pledge_redo"}}
     flags = audit_flags(fresh)
@@ -442,9 +443,10 @@ def test_household_equals_cli(fresh, capsys, tmp_path, case, scenario):
     cli = cli_json(capsys, "explain", source, "--scenario", scenario)
     expected = {"一次性合计": cli["one_time"], "每年合计": cli["annual"]}
     result = fresh.locator(f".{HOUSEHOLD}-result")
-    heading = result.locator("h4")  # '12-disability 的优待（提标后）': this household, this scenario
+    heading = result.locator("h4")  # '本户的优待（提标后）': this household (never its file name), this scenario
     expect(heading).to_contain_text(t(f"widget.scenario.{scenario}"), timeout=WAIT_MS)
-    expect(heading).to_contain_text(case if case != "app-test" else t("widget.default_id"), timeout=WAIT_MS)
+    expect(heading).to_contain_text(t("ent.this_household"), timeout=WAIT_MS)
+    assert case not in heading.inner_text()
     expect(result.locator("tr", has_text="每年合计")).to_contain_text(money(cli["annual"]["max"]), timeout=WAIT_MS)
     totals = household_totals(fresh)
     for label, amount in expected.items():

@@ -22,8 +22,8 @@ def test_parity_arithmetic_as_the_handout_reads():
     text = explain_unit({"unit_id": "A", "period": "2013Q2",
                          "findings": {"D-MISSED-BIRTH": [{"policy": "外", "parity": 5}]}}).to_text()  # fmt: skip
     assert "政策外第5孩 漏报1人：5 + 2×(5−3) = 9分" in text
-    assert "D-MISSED-BIRTH[outside_3] 5 分 〔七·1 责任追究〕" in text
-    assert "D-MISSED-BIRTH[outside_step] 2 分" in text
+    assert "出生人口漏报 · 政策外第3孩 5 分〔七·1 责任追究〕（D-MISSED-BIRTH）" in text
+    assert "出生人口漏报 · 其后每高一孩次再加 2 分〔七·1 责任追究〕（D-MISSED-BIRTH）" in text
     assert "outside_1" not in text  # only the figures this line used
 
 
@@ -45,7 +45,8 @@ def test_worked_example_text_zh():
     assert "[是] 违反“双无”承诺" in text and "[是] 须建立个案档案" in text
     assert "[否] 年度不能评先选优" in text
     # the ladder is the range of consequences, every rung, and explicitly not a verdict
-    assert "待岗学习 → 停职 → 引咎辞职 → 责令辞职 → 免职 → 一票否决" in text
+    assert "待岗学习 → 停职 → 引咎辞职 → 责令辞职 → 免职。" in text
+    assert "并列的还有一票否决" in text and "不是最重的一档" in text  # beside the ladder, not its top
     assert "不是结论" in text
     assert "妇检问题2例" in text and "司法机关" in text
     assert "2013年" in text  # the snapshot caveat
@@ -89,7 +90,7 @@ def test_frame_dict_json_and_html_agree():
     assert set(data["flags"]) == {"no_commendation", "award_cancelled", "pledge_redo", "shuangwu_breach",
                                   "case_file_required"}  # fmt: skip
     assert data["flag_reasons"]["case_file_required"]["section"] == "七·1 责任追究"
-    assert len(data["shuangwu_ladder"]) == 6
+    assert len(data["shuangwu_ladder"]) == 5 and data["shuangwu_parallel"] == ["一票否决"]
     assert sum(line["points"] for line in data["lines"]) == 22
     html = expl._repr_html_()
     assert "5 + 2×(5−3) = 9分" in html and "<table>" in html and "〔四〕" in html
@@ -98,7 +99,7 @@ def test_frame_dict_json_and_html_agree():
 def test_readings_are_shown_with_the_chosen_option():
     rec = {"unit_id": "A", "period": "2013", "findings": {"D-WRONG-SEX": 1, "D-WRONG-BIRTH": 2}}
     text = explain_unit(rec).to_text()
-    assert "RA-WRONG-SEX-INSTEAD" in text and "instead" in text
+    assert "代替一般错报分值（RA-WRONG-SEX-INSTEAD）" in text
     on_top = explain_unit(rec, default_params(readings={"RA-WRONG-SEX-INSTEAD": "on_top"}))
     assert "(2 + 1) × 1 = 3分" in on_top.to_text() and on_top.total == 3 + 2
     assert any(r["option"] == "on_top" for r in on_top.readings)

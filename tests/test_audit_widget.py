@@ -267,20 +267,28 @@ def test_ladder_tables_by_hand():
 
 
 def test_rule_tables_read_the_data():
-    births = points_table("七·1").loc["D-MISSED-BIRTH"].iloc[1]
+    births = points_table("七·1").loc["出生人口漏报（D-MISSED-BIRTH）"].iloc[0]
     assert "政策外第3孩 5 分" in births and "其后每高一孩次再加 2 分" in births
-    assert "全年达到即取消评奖资格的次数 3 个（次）" in points_table("七·5").loc["D-UNCHECKED-CERT"].iloc[1]
+    cert = points_table("七·5").loc["未查询诚信计生证明即为政策外生育家庭办事（D-UNCHECKED-CERT）"].iloc[0]
+    assert "全年达到即取消评奖资格 3 次" in cert
     steps = list(sanction_steps().iloc[:, 0])
-    assert steps[0] == "待岗学习" and steps[-1] == "一票否决" and len(steps) == 6
+    assert steps[0] == "待岗学习" and steps[4] == "免职" and steps[-1] == "一票否决" and len(steps) == 6
+    assert list(sanction_steps().index)[-1] == "并列"  # 一票否决 is not a sixth step
     overview = targets_overview(["七·3"])
-    assert list(overview.index) == ["T-MIGRANT-CERT", "T-MIGRANT-BACKLOG", "T-MIGRANT-INPOLICY"]
-    assert overview.loc["T-MIGRANT-INPOLICY"].iloc[1] == "高于上年（2012年）"
+    assert [i.split("（")[-1] for i in overview.index] == [
+        "T-MIGRANT-CERT）",
+        "T-MIGRANT-BACKLOG）",
+        "T-MIGRANT-INPOLICY）",
+    ]
+    assert overview.loc["流动人口符合政策生育率（T-MIGRANT-INPOLICY）"].iloc[0] == "高于上年（2012 年）"
+    zero = targets_overview(["七·2"]).loc["避孕节育手术落实率（分村） · 手术库存（T-SURGERY-RATE）"].iloc[0]
+    assert zero == "0（不得出现）"  # a zero-tolerance target, not "≤ 0"
 
 
 def test_explanation_tables():
     expl = explain_unit(REPO / "data/audits/xinfang-v01-2013q2.yaml")
     lines = lines_frame(expl)
-    assert list(lines["扣分"]) == [3, 2, 9, 2, 2, 4] and lines.index[0] == "D-MISSED-BIRTH"
+    assert list(lines["扣分"]) == [3, 2, 9, 2, 2, 4] and lines.index[0] == "出生人口漏报（D-MISSED-BIRTH）"
     flags = flags_frame(expl)
     assert flags.loc["违反“双无”承诺", "是否出现"] == "是" and flags.loc["年度不能评先选优", "是否出现"] == "否"
 

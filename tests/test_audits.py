@@ -186,9 +186,9 @@ def test_zero_parity_columns_beyond_the_bound_are_harmless():
 def test_bounds_come_from_data(data_copy):
     path = data_copy / "parameters" / "audit_bounds.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("{key: count_max, value: 1000, unit: count}", "{key: count_max, value: 5, unit: count}")
-    path.write_text(text.replace("{key: parity_max, value: 10, unit: count}",
-                                 "{key: parity_max, value: 12, unit: count}"), encoding="utf-8")  # fmt: skip
+    text = text.replace("{key: count_max, value: 1000, unit: count", "{key: count_max, value: 5, unit: count")
+    path.write_text(text.replace("{key: parity_max, value: 10, unit: count",
+                                 "{key: parity_max, value: 12, unit: count"), encoding="utf-8")  # fmt: skip
     params = load_parameters(data_copy / "parameters").view()
     assert layout(params).parity_max == 12 and "missed_out_12" in layout(params).columns
     with pytest.raises(KitError) as err:

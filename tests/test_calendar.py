@@ -25,7 +25,7 @@ def test_quarter_two_of_2013():
     assert dates(got, "C-EXAM-FILING") == ["2013-04-30"]
     assert dates(got, "C-EXAM-MISSED") == ["2013-07-10"]  # the 10th of the next quarter's first month
     assert "C-REWARD-DEADLINE" not in set(got["id"])  # no start date given
-    assert set(got["section"]) == {"五; 七·1(二)", "七·2(二)"}
+    assert set(got["section"]) == {"五；七·1(二)", "七·2(二)"}
 
 
 def test_fourth_quarter_rolls_into_the_next_year():
@@ -70,7 +70,7 @@ def test_holidays_and_days_come_from_data(data_copy):
     )
     cal = data_copy / "parameters" / "calendar.yaml"
     cal.write_text(cal.read_text(encoding="utf-8").replace(
-        "{key: day_of_month, value: 10, unit: day_of_month}", "{key: day_of_month, value: 15, unit: day_of_month}"),
+        "{key: day_of_month, value: 10, unit: day_of_month", "{key: day_of_month, value: 15, unit: day_of_month"),
         encoding="utf-8")  # fmt: skip
     params = load_parameters(data_copy / "parameters").view()
     got = due_dates("2013-07-05", params)

@@ -171,13 +171,11 @@ def _edit(data, old: str, new: str, file: str = "deductions.yaml") -> None:
 
 
 def test_figures_come_from_data(data_copy):
-    _edit(data_copy, "{key: outside_step, value: 2, unit: points}", "{key: outside_step, value: 3, unit: points}")
+    _edit(data_copy, "{key: outside_step, value: 2, unit: points", "{key: outside_step, value: 3, unit: points")
     _edit(
-        data_copy,
-        "{key: no_commendation_at, value: 2, unit: count}",
-        "{key: no_commendation_at, value: 3, unit: count}",
+        data_copy, "{key: no_commendation_at, value: 2, unit: count", "{key: no_commendation_at, value: 3, unit: count"
     )
-    _edit(data_copy, "{key: parity_at, value: 4, unit: count}", "{key: parity_at, value: 5, unit: count}")
+    _edit(data_copy, "{key: parity_at, value: 4, unit: count", "{key: parity_at, value: 5, unit: count")
     params = load_parameters(data_copy / "parameters").view()
     assert points(unit({"D-MISSED-BIRTH": [{"policy": "外", "parity": 5}]}), params)["total"] == 5 + 3 * 2
     assert flags(unit({"D-UNCHECKED-CERT": 2}), params)["no_commendation"] is False
@@ -186,8 +184,8 @@ def test_figures_come_from_data(data_copy):
 
 def test_a_fourth_fixed_outside_rate_moves_the_step_base(data_copy):
     # Adding outside_4 to the data makes parity 4 fixed and the step start above it.
-    step = "    - {key: outside_step, value: 2, unit: points}"
-    _edit(data_copy, step, "    - {key: outside_4, value: 6, unit: points}\n" + step)
+    step = "    - {key: outside_step, value: 2, unit: points"
+    _edit(data_copy, step, "    - {key: outside_4, value: 6, unit: points, label_zh: 政策外第4孩}\n" + step)
     params = load_parameters(data_copy / "parameters").view()
     assert points(unit({"D-MISSED-BIRTH": [{"policy": "外", "parity": 4}]}), params)["total"] == 6
     assert points(unit({"D-MISSED-BIRTH": [{"policy": "外", "parity": 6}]}), params)["total"] == 6 + 2 * 2

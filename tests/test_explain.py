@@ -131,7 +131,7 @@ def test_lines_cite_figures_sections_readings_and_arithmetic():
     expl = explain("01-rural-onechild-elderly")
     pension = next(line for line in expl.received if line.id == "E-PENSION")
     assert [(f.id, f.low, f.unit, f.section) for f in pension.figures] == [
-        ("E-PENSION", 300, "yuan/person/month", "六、五是 / 六、提标扩面三是")
+        ("E-PENSION", 300, "yuan/person/month", "六、提标扩面三是")
     ]
     assert pension.arithmetic == "300 × 12 × 2 = 7,200 元"
     assert pension.persons == 2

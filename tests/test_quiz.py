@@ -122,7 +122,7 @@ def test_household_answers_show_the_explain_lines_and_readings(quiz):
     assert "2,160 × 2 = 4,320 元" in text and "300 × 12 × 1 = 3,600 元" in text
     assert "RA-PENSION-AGE" in text and "每年合计：7,920 元/年" in text
     staff = quiz.check(_number(quiz, "q03-staff-death"), "A").to_text()
-    assert "E-SPOUSE-DEATH 夫妻一方死亡抚慰金：不发" in staff and "R8" in staff
+    assert "夫妻一方死亡抚慰金（E-SPOUSE-DEATH）：不发" in staff and "R8" in staff
 
 
 def test_audit_answers_show_the_deduction_arithmetic(quiz):

@@ -45,6 +45,9 @@ BAD = [
 ]
 BLANK_ROW = 12
 VILLAGES = 497  # F-VILLAGES: the county's 村(居), handout 七·5(一)
+INSPECTED = [r for r in range(3, 15) if r != BLANK_ROW]  # rows the office fills in; the rest stay blank
+UNINSPECTED = VILLAGES - 1 - len(INSPECTED)
+IDENTITY = ("unit_id", "unit_name", "township", "level", "period", "inspection_date", "notes")
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +62,10 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     def put(row: int, code: str, value: object) -> None:
         ws.cell(row, col[code]).value = value
 
+    for row in INSPECTED:  # an inspected unit has every finding filled in: 0 (否) for none
+        for code in col:
+            if code not in IDENTITY:
+                put(row, code, "否" if code == "D-WEAK-PLEDGE" else 0)
     put(3, "missed_out_5", 1)
     put(3, "D-EXAM", 2)
     put(3, "resident_out_births_4", 1)  # flags only: 双无 breach and a case file (parity >= 4)
@@ -114,12 +121,14 @@ def test_rows_reconcile_and_bad_rows_exit_3(scored: dict, filled: Path, capsys: 
     assert sheet["blank_rows"] == [BLANK_ROW]
     assert sheet["rows_in"] == VILLAGES - 1
     assert sheet["rejected"] == len(BAD)
-    assert sheet["accepted"] == VILLAGES - 1 - len(BAD)
-    assert sheet["rows_in"] == sheet["accepted"] + sheet["rejected"]
+    assert sheet["accepted"] == len(INSPECTED) - len(BAD)
+    assert len(sheet["uninspected_rows"]) == UNINSPECTED and sheet["uninspected_rows"][0] == 15
+    assert sheet["rows_in"] == sheet["accepted"] + sheet["rejected"] + len(sheet["uninspected_rows"])
     assert [c.split()[-1] for c in sheet["extra_columns"]] == ["检查人"]
     code, text, _ = run_cli(capsys, "score", str(filled))
     assert code == 3
-    assert f"读入 {VILLAGES - 1} 行 = 计入 {VILLAGES - 1 - len(BAD)} 行 + 拒收 {len(BAD)} 行；另有空行 1 行" in text
+    accepted = len(INSPECTED) - len(BAD)
+    assert f"读入 {VILLAGES - 1} 行 = 计入 {accepted} 行 + 拒收 {len(BAD)} 行 + 未检查 {UNINSPECTED} 行" in text
     assert "检查人" in text  # the extra column is reported
 
 
@@ -131,14 +140,17 @@ def test_every_bad_row_is_in_the_errors_sheet_with_its_cell(scored: dict, filled
     assert got == {(row, letters[code], code) for row, code, _ in BAD}
     assert [e["key"] for e in scored["json"]["errors"]] == [key for _, _, key in BAD]
     first = next(r for r in records if r["原表行号"] == 7)
-    assert first["说明（中文）"].startswith(f"第 7 行 D-EXAM 列（{letters['D-EXAM']}）：'三' 不是整数")
+    # the column as the office's heading reads, the code after it
+    assert first["说明（中文）"].startswith(
+        f"第 7 行“妇检漏检、漏统或虚假(D-EXAM)”列（{letters['D-EXAM']}）：'三' 不是整数"
+    )
     assert "'三' is not a whole number" in first["说明（英文）"]
     assert {r["编号"] for r in records} == {"V005", "V006", "V007", "V008", "V009", "V011"}
 
 
 def test_scores_totals_flags_townships_and_ranking(scored: dict) -> None:
     units = {r["单位编号"]: r for r in sheet_records(scored["out"], "各单位扣分")}
-    assert len(units) == VILLAGES - 1 - len(BAD)
+    assert len(units) == len(INSPECTED) - len(BAD)  # units not inspected are not scored
     for uid, points in EXPECTED_POINTS.items():
         assert units[uid]["合计扣分"] == points, uid
     assert sum(r["合计扣分"] for r in units.values()) == sum(EXPECTED_POINTS.values())
@@ -153,15 +165,21 @@ def test_scores_totals_flags_townships_and_ranking(scored: dict) -> None:
     assert roll[town]["单位数"] == len(same_town)
     assert roll[town]["合计扣分"] == sum(r["合计扣分"] for r in same_town)
     ranking = sheet_records(scored["out"], "排名")
-    assert ranking[-1]["单位编号"] == "V001" and ranking[-1]["名次"] == len(units)
-    assert ranking[0]["名次"] == 1 and ranking[0]["合计扣分"] == 0
+    assert ranking[-1]["单位编号"] == "V001" and ranking[-1]["名次"] == len(units) == len(ranking)
+    assert ranking[0]["名次"] == 1 and ranking[0]["单位编号"] == "V003" and ranking[0]["合计扣分"] == 2
+    aside = sheet_records(scored["out"], "未检查")
+    assert len(aside) == UNINSPECTED and aside[0]["单位编号"] == "V013" and aside[0]["原表行号"] == 15
+    assert roll[town]["未检查的单位数"] == sum(r["乡镇"] == town for r in aside)
 
 
 def test_summary_sheet_says_how_rows_were_counted(scored: dict) -> None:
     rows = {r[0]: r[1] for r in sheet_rows(scored["out"], "汇总")[2:]}
-    assert rows["读入行数"] == VILLAGES - 1 and rows["计入行数"] == VILLAGES - 1 - len(BAD)
+    accepted = len(INSPECTED) - len(BAD)
+    assert rows["读入行数"] == VILLAGES - 1 and rows["计入行数"] == accepted
     assert rows["拒收行数"] == len(BAD) and rows["空行数（已跳过）"] == 1
-    assert rows["核对"].startswith(f"读入 {VILLAGES - 1} 行 = 计入 {VILLAGES - 1 - len(BAD)} 行 + 拒收 {len(BAD)} 行")
+    assert rows["未检查的单位（检查项目和检查日期都空着）"] == UNINSPECTED
+    assert rows["核对"].startswith(f"读入 {VILLAGES - 1} 行 = 计入 {accepted} 行 + 拒收 {len(BAD)} 行 + 未检查")
+    assert rows["计分的单位数（已检查）"] == accepted
     assert "检查人" in rows["未使用的列"]
     assert rows["合计扣分"] == sum(EXPECTED_POINTS.values())
 
@@ -182,7 +200,8 @@ def test_csv_exports_give_identical_results(scored: dict, filled: Path, encoding
     assert code == scored["code"]
     assert data["units"] == scored["json"]["units"] and data["summary"] == scored["json"]["summary"]
     assert data["errors"] == scored["json"]["errors"]
-    same = ("rows_in", "accepted", "rejected", "blank_rows", "extra_columns", "missing_columns", "header_row")
+    same = ("rows_in", "accepted", "rejected", "blank_rows", "extra_columns", "missing_columns", "header_row",
+            "uninspected_rows")  # fmt: skip
     assert {k: data["sheet"][k] for k in same} == {k: scored["json"]["sheet"][k] for k in same}
     for name in ("各单位扣分", "乡镇汇总", "排名", "错误"):
         assert sheet_rows(out, name) == sheet_rows(scored["out"], name), name
@@ -241,6 +260,9 @@ def test_two_row_header_with_merged_cells(tmp_path: Path, capsys: pytest.Capture
     assert data["sheet"]["header_row"] == 3 and data["sheet"]["rows_in"] == 2
     assert [u["total_points"] for u in data["units"]] == [9 + 2]  # parity 5 out of policy + one D-EXAM
     assert [(e["row"], e["column"], e["field"]) for e in data["errors"]] == [(5, "E", "D-EXAM")]
+    # a heading typed without the code: the message names it, then the code
+    assert data["errors"][0]["zh"].startswith("第 5 行“妇检漏检、漏统或虚假（D-EXAM）”列（E）：")
+    assert data["errors"][0]["en"].startswith('row 5, column "妇检漏检、漏统或虚假 (D-EXAM)" (E)')
 
 
 def test_english_headers_and_bare_codes(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -304,6 +326,10 @@ def test_formula_without_saved_value_is_rejected_not_read_as_blank(kind: str, tm
         for field, value in (("household_id", "H1"), ("residence", "农村"), ("household_type", "其他"),
                              ("p1_age", 30), ("p2_age", 31)):  # fmt: skip
             ws.cell(3, col[field]).value = value
+    else:  # an inspected unit: every finding filled in
+        for field in col:
+            if field not in IDENTITY:
+                ws.cell(3, col[field]).value = "否" if field == "D-WEAK-PLEDGE" else 0
     ws.cell(3, col[code]).value = "=1+1"
     wb.save(path)
     exit_code, data = run_json(capsys, "score" if kind == "audit" else "explain", str(path))
@@ -320,7 +346,8 @@ BAD_CELLS = ["三", "两", "x2", -1, 1.5, None]
                 min_size=1, max_size=6))  # fmt: skip
 def test_any_grid_reads_alike_as_xlsx_and_csv_and_scores_as_the_table(grid: list[list]) -> None:
     """Rows with only whole numbers >= 0 are scored exactly as the same unit table scored directly;
-    every other row is rejected with the bad cell named; xlsx and GBK CSV agree."""
+    a row with every finding blank is a unit not inspected (set aside); every other row is rejected
+    with the bad cell named; xlsx and GBK CSV agree."""
     import tempfile
 
     import pandas as pd
@@ -341,10 +368,12 @@ def test_any_grid_reads_alike_as_xlsx_and_csv_and_scores_as_the_table(grid: list
         csv_path = save_csv(Path(tmp) / "g.xlsx", Path(tmp) / "g.csv", "gbk")
         sheets = [read_audit(Path(tmp) / "g.xlsx", params), read_audit(csv_path, params)]
     good = [i for i, cells in enumerate(grid) if all(isinstance(c, int) and c >= 0 for c in cells)]
+    aside = [i for i, cells in enumerate(grid) if all(c is None for c in cells)]
     bad_cells = {(i + 2, code) for i, cells in enumerate(grid) for code, c in zip(COUNT_CODES, cells, strict=True)
-                 if not (isinstance(c, int) and c >= 0)}  # fmt: skip
+                 if not (isinstance(c, int) and c >= 0) and i not in aside}  # fmt: skip
     for sheet in sheets:
         assert sheet.stats.rows_in == len(grid) and sheet.stats.accepted == len(good)
+        assert sheet.stats.uninspected == [i + 2 for i in aside] and sheet.stats.reconciles
         assert {(e.row, e.field) for e in sheet.errors} == bad_cells
         assert list(sheet.rows) == [i + 2 for i in good]
     if good:

@@ -352,7 +352,7 @@ def test_handout_pdf_has_one_16_by_9_page_per_slide(deck, browser, page):
     assert handouts.skip_reason() is None
     _open(page, deck)
     slides = page.evaluate("Reveal.getTotalSlides()")
-    (pdf,) = handouts.print_decks(deck.parent, browser)
+    pdf, _a4 = handouts.print_decks(deck.parent, browser, everything=True)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert max(int(n) for n in re.findall(rb"/Count (\d+)", data)) == slides
@@ -360,3 +360,109 @@ def test_handout_pdf_has_one_16_by_9_page_per_slide(deck, browser, page):
     assert len(boxes) == 1
     (x0, y0, x1, y1) = boxes.pop()
     assert abs((x1 - x0) / (y1 - y0) - 16 / 9) < 0.01
+
+
+# --- what a projected slide looks like (issue 16) ------------------------------------------------
+
+
+def _goto(page, selector: str) -> None:
+    """Show the slide holding the first element matching `selector` (fragments all shown)."""
+    page.evaluate("Reveal.configure({fragments: false})")
+    h, v = page.evaluate(
+        f"(() => {{ const i = Reveal.getIndices(document.querySelector({json.dumps(selector)}).closest('section'));"
+        " return [i.h, i.v || 0]; })()"
+    )
+    page.evaluate(f"Reveal.slide({h}, {v})")
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory) -> Path:
+    """Chapters 02, 03 and 04 built into one folder (printed tables, wide tables, the target chart)."""
+    need_reveal()
+    out = tmp_path_factory.mktemp("decks16")
+    build_decks([REPO / "notebooks" / f"{n}.ipynb" for n in ("02_statistics", "03_incentives", "04_exams_targets")],
+                out)  # fmt: skip
+    return out
+
+
+def test_printed_results_use_the_decks_proportional_font(deck, page, screenshot):
+    _open(page, deck)
+    selector = "section .jp-OutputArea-output pre"
+    _goto(page, selector)
+    fonts = _font_of(page, "section.present .jp-OutputArea-output pre")
+    assert fonts and all(f["isCustomFont"] and "Mono" not in f["familyName"] for f in fonts), fonts
+    style = page.evaluate("getComputedStyle(document.querySelector('section.present .jp-OutputArea-output pre'))"
+                          ".whiteSpace")  # fmt: skip
+    assert style == "pre-wrap"
+    screenshot("deck-00-printed")
+
+
+def test_a_printed_text_table_keeps_its_columns_aligned(decks, page, screenshot):
+    _open(page, decks / "02_statistics.html")
+    _goto(page, "pre.jk-mono")
+    fonts = _font_of(page, "section.present pre.jk-mono")
+    assert fonts and all("Mono" in f["familyName"] for f in fonts), fonts
+    screenshot("deck-02-score-table")
+
+
+def test_tables_wrap_the_long_name_column_not_two_characters_a_line(decks, page, screenshot):
+    _open(page, decks / "03_incentives.html")
+    _goto(page, ".jp-OutputArea-output table tbody th")
+    widths = page.evaluate(
+        """(() => { const t = document.querySelector('section.present .jp-OutputArea-output table');
+        const size = parseFloat(getComputedStyle(t).fontSize);
+        return {size, names: [...t.querySelectorAll('tbody th')].map(c => c.getBoundingClientRect().width),
+                cells: [...t.querySelectorAll('td')].map(c => c.getBoundingClientRect().width),
+                right: t.getBoundingClientRect().right}; })()"""
+    )
+    assert min(widths["names"]) >= 8 * widths["size"]  # a name column at least eight characters wide
+    assert min(widths["cells"]) >= 3 * widths["size"]  # no column squeezed to two characters a line
+    assert widths["right"] <= page.viewport_size["width"]
+    screenshot("deck-03-table")
+
+
+def test_target_chart_labels_are_at_least_16_px_on_the_projector(decks, page, screenshot):
+    from jihua_kit.targets import CHART_FONT, CHART_WIDTH
+
+    _open(page, decks / "04_exams_targets.html")
+    images = page.evaluate(
+        """[...document.querySelectorAll('.reveal img[src^="data:image/png"]')].map(img => {
+          const i = Reveal.getIndices(img.closest('section')); return [i.h, i.v || 0]; })"""
+    )
+    sizes = []
+    for h, v in images:  # the chart of 七·2、七·3: the one whose slide says 完成程度
+        page.evaluate(f"Reveal.slide({h}, {v})")
+        if "完成程度" not in page.locator("section.present:not(.stack) h2").first.inner_text():
+            continue
+        box = page.locator("section.present:not(.stack) img[src^='data:image/png']").first.bounding_box()
+        sizes.append(CHART_FONT / 72 * box["width"] / CHART_WIDTH)  # the labels' height in CSS pixels
+        screenshot("deck-04-targets-chart")
+    assert sizes and min(sizes) >= 16, sizes
+
+
+def test_handouts_come_slide_sized_and_on_a4_and_current_ones_are_kept(deck, browser, page):
+    handouts = _handouts_module()
+    _open(page, deck)
+    slides = page.evaluate("Reveal.getTotalSlides()")
+    first = handouts.print_decks(deck.parent, browser, everything=True)
+    assert [p.name for p in first] == ["00_guide.pdf", "00_guide-A4.pdf"]
+    a4 = first[1].read_bytes()
+    boxes = {tuple(round(float(x)) for x in b.split()) for b in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", a4)}
+    assert boxes == {(0, 0, 595, 842)}  # A4 portrait, in points
+    pages = max(int(n) for n in re.findall(rb"/Count (\d+)", a4))
+    assert pages == -(-slides // handouts.PER_PAGE)  # three slides to a page
+    assert handouts.print_decks(deck.parent, browser) == []  # current: not printed again
+    os.utime(deck)  # the deck changed
+    assert len(handouts.print_decks(deck.parent, browser)) == 2
+
+
+def test_make_handouts_does_not_rebuild_current_decks(tmp_path):
+    need_reveal()
+    out = tmp_path / "out"
+    assert [p.name for p in build_decks([GUIDE], out)] == ["00_guide.html"]
+    assert build_decks([GUIDE], out, changed_only=True) == []
+    deck_time = (out / "00_guide.html").stat().st_mtime
+    copy = tmp_path / GUIDE.name
+    shutil.copy(GUIDE, copy)
+    assert build_decks([copy], out, changed_only=True) == [out / "00_guide.html"]  # a newer notebook
+    assert (out / "00_guide.html").stat().st_mtime >= deck_time

@@ -51,19 +51,26 @@ def test_audit_template_validation(audit_book: Path) -> None:
     assert weak.type == "list" and weak.formula1 == '"是,否"'
 
 
-def test_untouched_template_scores_every_village_at_zero(audit_book: Path, capsys: pytest.CaptureFixture) -> None:
+def test_untouched_template_is_every_village_not_inspected(audit_book: Path, capsys: pytest.CaptureFixture) -> None:
+    """Blank findings are a unit not inspected: set aside, not scored as 0 (497 units tied at rank 1)."""
+    ws = openpyxl.load_workbook(audit_book).worksheets[0]
+    col = columns(audit_book)
+    assert ws.cell(3, col["D-EXAM"]).value is None and ws.cell(3, col["D-WEAK-PLEDGE"]).value is None
+    assert ws.cell(3, col["period"]).value == "2013Q2"
     code, data = run_json(capsys, "score", str(audit_book))
-    assert code == 0
-    assert data["sheet"]["rows_in"] == data["sheet"]["accepted"] == VILLAGES and data["errors"] == []
-    assert data["summary"]["total_points"] == 0 and data["summary"]["units"] == VILLAGES
+    assert code == 0 and data["errors"] == [] and data["units"] == []
+    assert data["sheet"]["rows_in"] == VILLAGES == len(data["sheet"]["uninspected_rows"])
+    assert data["sheet"]["accepted"] == data["sheet"]["rejected"] == 0
 
 
-def test_template_without_period_rejects_every_row(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    code, out, _ = run_cli(capsys, "template", "audit", str(tmp_path / "a.xlsx"))
-    assert code == 0 and "a.xlsx" in out
-    code, data = run_json(capsys, "score", str(tmp_path / "a.xlsx"))
-    assert code == 3 and data["sheet"]["rejected"] == VILLAGES and data["units"] == []
-    assert {e["field"] for e in data["errors"]} == {"period"}
+def test_template_needs_its_period(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    code, out, err = run_cli(capsys, "template", "audit", str(tmp_path / "a.xlsx"))
+    assert code == 2 and not (tmp_path / "a.xlsx").exists()
+    assert "考核期" in err and "--period" in err and "period" in err
+    code, _, err = run_cli(capsys, "template", "audit", str(tmp_path / "a.xlsx"), "--period", "2013年二季度")
+    assert code == 2 and "2013Q2" in err
+    code, out, _ = run_cli(capsys, "template", "audit", str(tmp_path / "a.xlsx"), "--period", "2013q3")
+    assert code == 0 and openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0].cell(3, 5).value == "2013Q3"
 
 
 def test_roster_template(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -11,7 +11,7 @@ from jihua_kit.calendar_dates import due_dates
 from jihua_kit.cli import add_common
 from jihua_kit.i18n import t
 from jihua_kit.params import default_params
-from jihua_kit.textfmt import table
+from jihua_kit.textfmt import named, table
 
 NAME = "calendar"
 
@@ -35,6 +35,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    body = [(r["id"], r["name"], r["start"], r["due"] or "—", r["section"], r["note"]) for r in rows]
+    body = [(named(r["name"], r["id"], args.lang), r["start"], r["due"] or "—", r["section"], r["note"]) for r in rows]
     print(table(t("calendar.header", args.lang).split("|"), body))
     return 0

@@ -11,10 +11,13 @@ import json
 import os
 import re
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jihua_kit.cli import add_common
+from jihua_kit.cost_views import shown_value
 from jihua_kit.county import load_county
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
@@ -23,9 +26,11 @@ from jihua_kit.outputs import check_output_folder
 from jihua_kit.params import DEFAULT_SCENARIO, SCENARIOS
 from jihua_kit.sensitivity import DEFAULT_SAMPLE, runs
 from jihua_kit.simulate import check_years_ahead, chunk_count, year_range
-from jihua_kit.textfmt import format_number, table
+from jihua_kit.textfmt import format_number, named, table
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from jihua_kit.sim_run import SimulationRun
 
 NAME = "simulate"
@@ -44,6 +49,34 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=Path("out/simulate"), help=t("sim.help.out"))
     add_common(parser)
     return parser
+
+
+class Progress:
+    """What `simulate` is doing, on stderr: a tqdm bar in a terminal, and in any case a line per
+    step with the time so far, and the share done every ~25% (a log, a notebook, a pipe)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang, self.start, self.shown = lang, time.perf_counter(), 0
+
+    def __call__(self, key: str, **kw: object) -> None:
+        seconds = time.perf_counter() - self.start
+        print(t("sim.step.line", self.lang, text=t(key, self.lang, **kw), s=f"{seconds:.0f}"), file=sys.stderr,
+              flush=True)  # fmt: skip
+
+    def counter(self, bar: object, total: int) -> Callable[[int], None]:
+        done = 0
+        terminal = sys.stderr.isatty()
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            bar.update(n)  # type: ignore[attr-defined]
+            quarter = 4 * done // max(total, 1)
+            if not terminal and quarter > self.shown and done < total:
+                self.shown = quarter
+                self("sim.step.share", share=f"{done / total:.0%}")
+
+        return step
 
 
 def _whole(raw: str | None, key: str, field: str, minimum: int) -> int | None:
@@ -69,6 +102,13 @@ def _money(x: float) -> str:
     return format_number(round(x))
 
 
+def sample_note(tor: pd.DataFrame, sample: int, seed: int, lang: str) -> str:
+    """Which tornado figures come from the sample, and how far the sample is from the full run."""
+    gap = float(tor["sample_gap"].iloc[0])
+    return t("sim.sample_note", lang, n=format_number(sample), seed=seed, full=_money(tor["base_total"].iloc[0]),
+             sample=_money(tor["sample_total"].iloc[0]), gap=f"{gap:+.1%}")  # fmt: skip
+
+
 def summary(run: SimulationRun, tables: dict, lang: str) -> str:
     """The printed report: first year by benefit, totals by year, the comparison, the tornado."""
     first, scen = run.years[0], run.scenario
@@ -78,10 +118,10 @@ def summary(run: SimulationRun, tables: dict, lang: str) -> str:
     lines = [title, "", t("sim.first_year", lang, year=first)]
     bb = tables["by_benefit"]
     rows = bb[(bb["year"] == first) & (bb["scenario"] == scen)]
-    body = [(r.benefit, r.benefit_name, format_number(r.households), format_number(r.persons), _money(r.cost_low),
-             _money(r.cost_central), _money(r.cost_high)) for r in rows.itertuples()]  # fmt: skip
+    body = [(named(r.benefit_name, r.benefit, lang), format_number(r.households), format_number(r.persons),
+             _money(r.cost_low), _money(r.cost_central), _money(r.cost_high)) for r in rows.itertuples()]  # fmt: skip
     body.append(
-        ("", t("sim.total", lang), "", "", *(_money(rows[c].sum()) for c in ("cost_low", "cost_central", "cost_high")))
+        (t("sim.total", lang), "", "", *(_money(rows[c].sum()) for c in ("cost_low", "cost_central", "cost_high")))
     )
     lines += [table(t("sim.header.benefit", lang).split("|"), body), t("sim.range_note", lang)]
     if len(run.years) > 1 or run.compare:
@@ -94,10 +134,10 @@ def summary(run: SimulationRun, tables: dict, lang: str) -> str:
         cmp = tables["comparison"]
         cmp = cmp[cmp["year"] == first]
         a, b = (t(f"scenario.{cmp[c].iloc[0]}", lang) for c in ("base_scenario", "other_scenario"))
-        body = [(r.benefit, r.benefit_name, _money(r.base_cost_central), _money(r.other_cost_central),
+        body = [(named(r.benefit_name, r.benefit, lang), _money(r.base_cost_central), _money(r.other_cost_central),
                  _money(r.diff_cost_central)) for r in cmp.itertuples()]  # fmt: skip
         sums = [_money(cmp[c].sum()) for c in ("base_cost_central", "other_cost_central", "diff_cost_central")]
-        body.append(("", t("sim.total", lang), *sums))
+        body.append((t("sim.total", lang), *sums))
         lines += [
             "",
             t("sim.compare_title", lang, year=first),
@@ -105,13 +145,13 @@ def summary(run: SimulationRun, tables: dict, lang: str) -> str:
         ]
     if "tornado" in tables:
         tor = tables["tornado"].head(10)
-        body = [(r.name, format_number(r.low), format_number(r.high), _money(r.total_low), _money(r.total_high),
-                 _money(r.swing)) for r in tor.itertuples()]  # fmt: skip
-        n = format_number(run.sample)
+        body = [(r.name, shown_value(r.low, r.unit), shown_value(r.high, r.unit), _money(r.total_low),
+                 _money(r.total_high), _money(r.swing)) for r in tor.itertuples()]  # fmt: skip
         lines += [
             "",
-            t("sim.tornado_title", lang, year=first, n=n),
+            t("sim.tornado_title", lang, year=first),
             table(t("sim.header.tornado", lang).split("|"), body),
+            sample_note(tables["tornado"], run.sample, run.seed, lang),
         ]
     if run.households != run.county.households:
         lines.append(t("sim.scale_note", lang, households=format_number(run.households),
@@ -141,15 +181,21 @@ def run(args: argparse.Namespace) -> int:
 
     total = chunk_count(county, households, years)
     total += runs(county) if sample else 0
+    say = Progress(args.lang)
+    say("sim.step.start", households=format_number(households or county.households), years=len(years),
+        scenarios=1 + (compare is not None), sample=format_number(sample),
+        runs=runs(county) if sample else 0)  # fmt: skip
     with tqdm(total=total, desc=t("sim.progress", args.lang), file=sys.stderr, disable=not sys.stderr.isatty(),
-              delay=1.0, leave=False) as bar:  # fmt: skip
+              leave=False, mininterval=0.5) as bar:  # fmt: skip
         result = run_simulation(county, args.scenario, compare, years, seed, households, sample, lang=args.lang,
-                                progress=bar.update, workers=min(2, os.cpu_count() or 1))  # fmt: skip
+                                progress=say.counter(bar, total), workers=min(2, os.cpu_count() or 1))  # fmt: skip
+    say("sim.step.write", path=args.out)
     tables = result.tables(args.lang)
     try:
         paths = result.write(out, args.lang)
     except OSError as exc:
         raise KitError("out.cannot_write", field="--out", file=str(out), detail=exc.strerror or str(exc)) from None
+    say("sim.step.done")
     if args.json:
         first = tables["by_benefit"][tables["by_benefit"]["year"] == years[0]]
         doc = {"by_year": tables["by_year"].to_dict("records"), "by_benefit": first.to_dict("records"),

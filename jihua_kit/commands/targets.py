@@ -12,7 +12,7 @@ from jihua_kit.i18n import t
 from jihua_kit.outputs import check_output_file
 from jihua_kit.params import default_params
 from jihua_kit.targets import check_targets, figure_text, load_figures, targets_chart
-from jihua_kit.textfmt import format_number, table
+from jihua_kit.textfmt import named, table
 
 NAME = "targets"
 CHART_SUFFIXES = (".png", ".svg", ".pdf")
@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     yes, no = t("assess.yes", args.lang), t("assess.no", args.lang)
     rows = [
-        (r.id, r.name, r.target, figure_text(r.actual, r.unit, args.lang), yes if r.met else no,
-         format_number(r.shortfall) if not r.met else "", r.section)
+        (named(r.name, r.id, args.lang), r.target, r.actual_text, yes if r.met else no,
+         figure_text(r.shortfall, r.unit, args.lang, r.measure) if not r.met else "", r.section)
         for r in checked.itertuples(index=False)
     ]  # fmt: skip
     if raw.get("unit"):
