@@ -157,14 +157,14 @@ def _flags(rows: _Rows, df: pd.DataFrame, col: str) -> np.ndarray:
     return vals.fillna(False).to_numpy(dtype=bool)
 
 
-def check_period(period: object) -> str:
-    """A period as the audit tables take it ('2013' or '2013Q2'), or KitError naming `period`."""
+def check_period(period: object, field: str = "period") -> str:
+    """A period as the audit tables take it ('2013' or '2013Q2'), or KitError naming `field`."""
     text = str(period or "").strip().upper()
     if not text:
-        raise KitError("audit.need_period", field="period")
+        raise KitError("audit.need_period", field=field)
     if not PERIOD.fullmatch(text):
-        raise KitError("audit.bad_period", field="period", got=period)
-    check_year(int(text[:4]), field="period")
+        raise KitError("audit.bad_period", field=field, got=period)
+    check_year(int(text[:4]), field=field)
     return text
 
 

@@ -67,7 +67,7 @@ def audit_template(path: str | Path, period: str, params: Params | None = None) 
     rejected later without it): one row per village, the findings left blank. A row whose findings
     stay blank is a unit not inspected: the scorecard lists it apart, outside rankings and means."""
     path = check_output_file(path, field="file")
-    period = check_period(period)
+    period = check_period(period, field="--period")
     params = params or default_params()
     lay = layout(params)
     specs = audit_specs(params)
