@@ -23,7 +23,8 @@ CLASS_CSS = f"""
 .{CSS_CLASS} .jihua-quiz-question h3 {{ font-size: 1.05em; margin: 0.3em 0; color: #555; }}
 .{CSS_CLASS} .jihua-quiz-question p {{ font-size: 1.15em; margin: 0.3em 0 0.6em; }}
 .{CSS_CLASS} input, .{CSS_CLASS} select {{ font-size: 16px !important; height: 2.4em !important; }}
-.{CSS_CLASS} .widget-text, .{CSS_CLASS} .widget-dropdown {{ width: 100% !important; max-width: 24em; }}
+.{CSS_CLASS} .widget-text, .{CSS_CLASS} .widget-dropdown {{ width: calc(100% - 6px) !important; max-width: 24em; }}
+.{CSS_CLASS} .widget-text input {{ min-width: 0; }}
 .{CSS_CLASS} .widget-label-basic, .{CSS_CLASS} .widget-label {{ font-size: 16px; }}
 .{CSS_CLASS} button.jupyter-button {{ font-size: 17px; height: 2.6em; min-width: 7em; padding: 0 1.2em; }}
 .{CSS_CLASS} .widget-radio {{ width: 100% !important; }}
@@ -34,7 +35,7 @@ CLASS_CSS = f"""
 .{CSS_CLASS} .widget-radio-box input {{ order: -1; float: none; height: 1.2em !important; width: 1.2em;
   flex: 0 0 auto; margin: 0.1em 0 0 0; }}
 .{CSS_CLASS} .widget-radio-box label:has(input:checked) {{ border-color: #2e86c1; background: #eef5fb; }}
-.{CSS_CLASS} .jihua-class-who {{ font-size: 1.1em; font-weight: bold; }}
+.{CSS_CLASS} .jihua-class-me {{ font-size: 1.1em; font-weight: bold; }}
 .{CSS_CLASS} .jihua-class-progress {{ color: #555; font-size: 0.95em; }}
 .{CSS_CLASS} .jihua-class-note {{ padding: 0.5em 0.8em; border-left: 4px solid #2e86c1; background: #eef5fb; }}
 .{CSS_CLASS} .jihua-class-ok {{ padding: 0.5em 0.8em; border-left: 4px solid #27ae60; background: #eefaf2; }}
@@ -92,7 +93,8 @@ def status_html(key: QuestionKey, mine: Answer | None, ended: bool = False, lang
         return note_html(t("class.status.open_given", lang, answer=given), "ok") if mine else note_html(
             t("class.status.open_none", lang))  # fmt: skip
     if key.state in ("open", "closed"):
-        return note_html(t("class.status.closed_given" if mine else "class.status.closed_none", lang, answer=given))
+        state = "ended" if ended else "closed"
+        return note_html(t(f"class.status.{state}_{'given' if mine else 'none'}", lang, answer=given))
     return ""
 
 

@@ -168,7 +168,7 @@ class ClassQuiz:
         right = sum(1 for n in revealed if n in self.mine and self.mine[n].correct)
         progress = t("class.progress", self.lang, answered=len(self.mine), revealed=len(revealed), right=right)
         who = t("class.who", self.lang, seat=self.seat, name=self.name)
-        return (f"<div class='jihua-class-who'>{escape(who)}</div>"
+        return (f"<div class='jihua-class-me'>{escape(who)}</div>"
                 f"<div class='jihua-class-progress'>{escape(progress)}</div>")  # fmt: skip
 
     # -- following the session ---------------------------------------------------------------------

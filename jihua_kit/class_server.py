@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -33,7 +34,7 @@ from jihua_kit.quiz import load_quiz
 
 __all__ = [
     "CLASS_NOTEBOOK", "DEFAULT_TRAINER_PORT", "ENV_DB", "ENV_SESSION", "ENV_URL", "TRAINER_NOTEBOOK", "class_env",
-    "open_or_create", "serve",
+    "open_or_create", "port_taken", "serve", "server_commands",
 ]  # fmt: skip
 
 CLASS_NOTEBOOK = REPO_ROOT / "app" / "class.ipynb"  # the trainee app with the 课堂测验 tab first
@@ -81,6 +82,47 @@ def _stop(procs: Mapping[str, subprocess.Popen]) -> None:
             proc.wait()
 
 
+def server_commands(
+    db: Path,
+    session: str,
+    host: str,
+    port: int,
+    token: str,
+    trainer_host: str,
+    trainer_port: int,
+    trainer_token: str,
+) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """{"trainees": (command, environment), "trainer": (…)}: the two Voilà servers of a session.
+    The trainer's console is a server of its own, so the trainees' token never opens it; off
+    127.0.0.1 it needs its own token."""
+    if port == trainer_port:
+        raise KitError("class.same_port", port=port)
+    if app_server.needs_token(trainer_host) and not trainer_token:
+        raise KitError("class.trainer_token_needed")
+    if trainer_token and trainer_token == token:
+        raise KitError("class.same_token")
+    env = class_env(db, session, app_server.app_url(host, port, token))
+    return {
+        "trainees": (app_server.voila_command(host, port, token, notebook=CLASS_NOTEBOOK),
+                     app_server.voila_env(token, base=env)),
+        "trainer": (app_server.voila_command(trainer_host, trainer_port, trainer_token, notebook=TRAINER_NOTEBOOK),
+                    app_server.voila_env(trainer_token, base=env)),
+    }  # fmt: skip
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether a server listens on `port`. Unlike a bare bind, connections of a server that just
+    stopped (TIME_WAIT, for a minute after a crash) do not count: a restart right away works."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def serve(
     session: str,
     db: Path | None = None,
@@ -96,7 +138,7 @@ def serve(
     if port == trainer_port:
         raise KitError("class.same_port", port=port)
     for h, p in ((host, port), (trainer_host, trainer_port)):
-        if app_server.port_in_use(h, p):
+        if port_taken(h, p):
             for lang_ in ("zh", "en"):
                 print(t("app.port_taken", lang_, port=p), file=sys.stderr)
             return 1
@@ -113,21 +155,10 @@ def serve(
         path = store.path
     token = token or (app_server.new_token() if app_server.needs_token(host) else "")
     trainer_token = trainer_token or (app_server.new_token() if app_server.needs_token(trainer_host) else "")
-    if trainer_token and trainer_token == token:
-        raise KitError("class.same_token")
     url = app_server.app_url(host, port, token)
     trainer_url = app_server.app_url(trainer_host, trainer_port, trainer_token)
-    env = class_env(path, info.name, url)
-    procs = {
-        "trainees": subprocess.Popen(
-            app_server.voila_command(host, port, token, notebook=CLASS_NOTEBOOK),
-            env=app_server.voila_env(token, base=env),
-        ),
-        "trainer": subprocess.Popen(
-            app_server.voila_command(trainer_host, trainer_port, trainer_token, notebook=TRAINER_NOTEBOOK),
-            env=app_server.voila_env(trainer_token, base=env),
-        ),
-    }
+    commands = server_commands(path, info.name, host, port, token, trainer_host, trainer_port, trainer_token)
+    procs = {which: subprocess.Popen(cmd, env=env) for which, (cmd, env) in commands.items()}
     _say("class.serving_trainees", url=url)
     _say("app.token_note" if token else "app.local_note")
     _say("class.serving_trainer", url=trainer_url)

@@ -41,6 +41,7 @@ TRAINER_CSS = f"""
 .{T} .{T}-head h2 {{ font-size: 26px; margin: 0; }}
 .{T} .{T}-url {{ font-size: 24px; font-weight: bold; color: #1a5276; }}
 .{T} .{T}-count {{ font-size: 24px; }}
+.{T} .{T}-mode {{ font-size: 18px; color: #555; }}
 .{T} button.jupyter-button {{ font-size: 18px; height: 2.3em; padding: 0 0.9em; }}
 .{T} .{T}-secondary button.jupyter-button {{ font-size: 15px; height: 2.1em; padding: 0 0.6em; }}
 .{T} .{T}-secondary {{ margin-top: 0.6em; }}
@@ -59,11 +60,11 @@ TRAINER_CSS = f"""
 .{T} .{T}-right .{T}-bar div {{ background: #27ae60; }}
 .{T} .{T}-right .{T}-label {{ color: #1e8449; font-weight: bold; }}
 .{T} .{T}-num {{ text-align: right; font-weight: bold; white-space: nowrap; }}
-.{T} .{T}-scores {{ display: flex; flex-wrap: wrap; gap: 0 1em; align-items: flex-start; }}
-.{T} .{T}-scores table {{ border-collapse: collapse; font-size: 17px; }}
-.{T} .{T}-scores th, .{T} .{T}-scores td {{ border-bottom: 1px solid #ddd; padding: 0.1em 0.45em; text-align: left;
+.{T} .{T}-tables {{ display: flex; flex-wrap: wrap; gap: 0 1em; align-items: flex-start; }}
+.{T} .{T}-tables table {{ border-collapse: collapse; font-size: 15px; line-height: 1.3; }}
+.{T} .{T}-tables th, .{T} .{T}-tables td {{ border-bottom: 1px solid #ddd; padding: 0.05em 0.45em; text-align: left;
   white-space: nowrap; }}
-.{T} .{T}-scores td.n {{ text-align: right; }}
+.{T} .{T}-tables td.n {{ text-align: right; }}
 .{T} .{T}-message {{ font-size: 18px; color: #555; min-height: 1.4em; }}
 """
 
@@ -112,7 +113,7 @@ def distribution_html(key: QuestionKey, counts: dict[str, int], joined: int, lan
             f"<div class='{T}-answer'>{escape(t('class.trainer.answer', lang, answer=key.answer_text))}　"
             f"{escape(t('class.trainer.right_rate', lang, right=right_n, rate=_pct(right_n, answered)))}</div>"
         )
-    return f"<div class='{T}-live'>{''.join(out)}</div>"
+    return f"<div class='{T}-chart'>{''.join(out)}</div>"
 
 
 def scores_html(rows: list[dict[str, Any]], lang: str = "zh") -> str:
@@ -127,7 +128,7 @@ def scores_html(rows: list[dict[str, Any]], lang: str = "zh") -> str:
                        f"</td><td class='n'>{r['right']}/{r['revealed']}</td></tr>"
                        for r in rows[start : start + TABLE_ROWS])  # fmt: skip
         tables.append(f"<table><tr>{head}</tr>{body}</table>")
-    return title + f"<div class='{T}-scores'>{''.join(tables)}</div>"
+    return title + f"<div class='{T}-tables'>{''.join(tables)}</div>"
 
 
 def class_scores(store: ClassStore, keys: dict[int, QuestionKey]) -> list[dict[str, Any]]:
@@ -279,7 +280,7 @@ class TrainerApp:
             if self.url else ""  # fmt: skip
         joined_text = escape(t("class.trainer.joined", self.lang, n=joined))
         return (f"<div class='{T}-head'><h2>{title}</h2>{url}<span class='{T}-count'>{joined_text}</span>"
-                f"<span>{escape(state)}</span></div>")  # fmt: skip
+                f"<span class='{T}-mode'>{escape(state)}</span></div>")  # fmt: skip
 
     def start_live(self, interval: float = LIVE_S) -> bool:
         """Refresh every `interval` seconds in the running event loop (a kernel's); False without one."""
