@@ -169,6 +169,8 @@ class Quiz:
     def report(self, answers: Mapping[int, Any]) -> str:
         """Every answered question's feedback (or its error message), then the score: for answers
         written in a notebook cell instead of the widget."""
+        if not answers:
+            return "\n".join([t("quiz.report_empty", self.lang), self.score_text(answers)])
         out = []
         for number, given in sorted(answers.items()):
             try:
@@ -200,7 +202,7 @@ class Quiz:
         text = "\n".join([f"{head}（{kind}）", q.prompt[self.lang], *[f"   {c}" for c in choices]])
         items = "".join(f"<li style='list-style:none'>{escape(c)}</li>" for c in choices)
         html = (f"<div class='jihua-quiz-question'><h3>{escape(head)}（{escape(kind)}）</h3>"
-                f"<p><b>{escape(q.prompt[self.lang])}</b></p><ul>{items}</ul></div>")  # fmt: skip
+                f"<p><b>{escape(q.prompt[self.lang])}</b></p>{f'<ul>{items}</ul>' if items else ''}</div>")  # fmt: skip
         return Shown(text, html)
 
     def show_answer(self, number: int) -> Shown:

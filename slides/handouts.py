@@ -1,4 +1,5 @@
-"""`make handouts`: a PDF of every deck in slides/build/ (one page per slide), in slides/build/handouts/.
+"""`make handouts`: a PDF of every deck in slides/build/ (one page per slide), in slides/build/handouts/;
+the trainer's answer keys (`*-answer-key.html`) go to slides/build/handouts/trainer/, apart.
 
 Headless Chromium prints each deck opened with `?print-pdf` (reveal.js's print layout). The print
 is driven through the `playwright` package (dev extra) with Debian's /usr/bin/chromium, because the
@@ -17,6 +18,7 @@ import sys
 from pathlib import Path
 
 from jihua_kit.chromium import LAUNCH_ARGS, chromium_path
+from jihua_kit.slide_answer_key import KEY_SUFFIX
 
 BUILD = Path(__file__).resolve().parent / "build"
 _PDF_READY = """() => new Promise(done => {
@@ -69,7 +71,9 @@ def print_decks(build: Path = BUILD, browser=None) -> list[Path]:
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         page.evaluate(_PDF_READY)
         page.evaluate("document.fonts.ready.then(() => true)")
-        pdf = out / f"{deck.stem}.pdf"
+        folder = out / "trainer" if deck.stem.endswith(KEY_SUFFIX) else out  # answer keys apart, for the trainer
+        folder.mkdir(exist_ok=True)
+        pdf = folder / f"{deck.stem}.pdf"
         page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
         pdfs.append(pdf)
     page.close()
