@@ -68,7 +68,9 @@ class ClassQuiz:
         self._hold = False
         self._build()
         try:
-            self._store()
+            if self._store().session().ended:  # a page opened after the end: say so before anyone types
+                self.banner.value = note_html(t("class.ended", lang))
+                self.join_button.disabled = True
         except KitError as err:
             self.banner.value = error_box(err, lang, fault=True)
 

@@ -165,7 +165,8 @@ def test_the_page_after_the_session_ended(room, db):
     assert "本次测验已经结束" in a.banner.value and not a.ticker.playing
     assert a.submit_button.layout.display == "none"
     assert "本次测验已经结束" in a.submit("A")
-    late = ClassQuiz(db)
+    late = ClassQuiz(db)  # a page opened after the end
+    assert "本次测验已经结束" in late.banner.value and late.join_button.disabled
     assert "本次测验已经结束" in late.join("9", "赵六")
     assert trainer.buttons["open"].disabled and "测验已结束" in trainer.head.value
 
@@ -264,3 +265,19 @@ def test_console_without_a_class_session_says_so(monkeypatch):
     monkeypatch.delenv("JIHUA_CLASS_DB", raising=False)
     trainer = TrainerApp.from_env()
     assert "没有开启课堂测验" in trainer.banner.value
+
+
+def test_the_trainee_app_shows_the_quiz_tab_first_and_keeps_both_calculators(db):
+    from jihua_kit.app_layout import TraineeApp
+
+    env = {"JIHUA_CLASS_DB": str(db), "JIHUA_CLASS_SESSION": "测试班"}
+    app = TraineeApp(extra_tabs=class_tabs(environ=env))
+    assert list(app.tabs.titles) == ["课堂测验", "家庭优待计算", "考核扣分计算"] and app.tabs.selected_index == 0
+    assert app.tabs.children[1] is app.household.widget and app.tabs.children[2] is app.audit.widget
+    assert list(TraineeApp().tabs.titles) == ["家庭优待计算", "考核扣分计算"]  # make app: unchanged
+
+
+def test_english_on_request(db):
+    page = ClassQuiz(db, lang="en")
+    assert "Please enter your name" in page.join("1", "")
+    assert "welcome" in page.join("1", "Zhang San")
