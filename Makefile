@@ -66,11 +66,13 @@ $(REVEAL): slides/package.json slides/package-lock.json
 handouts: slides
 	$(PY) slides/handouts.py
 
-## make bench: time and memory of the simulation, the spreadsheets and the chapters on this machine (prints; no pass/fail)
+## make bench: time and memory of the simulation, the spreadsheets, the chapters and a class of 40 answering
+## into one session file, on this machine (prints; no pass/fail)
 bench: $(STAMP)
 	$(PY) bench/simulation.py
 	$(PY) bench/bench_sheets.py
 	$(PY) bench/notebooks.py
+	$(PY) bench/class_answers.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
