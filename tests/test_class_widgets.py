@@ -281,3 +281,12 @@ def test_english_on_request(db):
     page = ClassQuiz(db, lang="en")
     assert "Please enter your name" in page.join("1", "")
     assert "welcome" in page.join("1", "Zhang San")
+
+
+def test_a_name_is_shown_as_text_never_as_markup(db):
+    trainer = TrainerApp(db, "测试班")
+    page = ClassQuiz(db, "测试班")
+    page.join("4", "<img src=x onerror=alert(1)>")
+    trainer.refresh()
+    for html in (trainer.scores.value, page.who.value):
+        assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
