@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,7 +33,6 @@ from jihua_kit.errors import KitError
 
 from .browser import BrowserLog, guarded_context, need_browser, save_screenshot
 from .class_fixtures import right_answer, wrong_answer
-from .test_app import free_port
 
 try:
     from playwright.sync_api import expect
@@ -45,6 +45,12 @@ PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1280, "height": 720}
 SESSION = "浏览器班"
 TRAINEES = {1: "张三", 2: "李四", 3: "王五"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @dataclass
