@@ -9,13 +9,14 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
 APP_PORT ?= 8866
+TRAINER_PORT ?= 8867
 # Running as root (containers, CI) needs --allow-root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 # reveal.js and friends for the slide decks, installed from slides/package-lock.json (npm's own stamp).
 REVEAL := slides/node_modules/.package-lock.json
 
-.PHONY: setup lab app test lint format clean slides handouts bench
+.PHONY: setup lab app class test lint format clean slides handouts bench
 
 setup: $(STAMP)
 
@@ -38,6 +39,14 @@ lab: $(STAMP)
 app: $(STAMP)
 	$(PY) -m jihua_kit.app_server --host $(HOST) --port $(APP_PORT) $(if $(TOKEN),--token $(TOKEN))
 
+## make class SESSION=name: a class session (live quiz): the trainee app with a 课堂测验 tab on APP_PORT and
+## the trainer's console on http://127.0.0.1:8867/ (this computer only); answers kept in classes/NAME.sqlite
+## (DB=path to choose). HOST=0.0.0.0 for the room's network (token as in make app). See README.
+class: $(STAMP)
+	@test -n "$(SESSION)" || { echo "请给出测验名称：make class SESSION=名称 / give a session name: make class SESSION=name"; exit 2; }
+	$(BIN)/jihua-kit class serve --session "$(SESSION)" $(if $(DB),--db "$(DB)") --host $(HOST) --port $(APP_PORT) \
+		--trainer-port $(TRAINER_PORT) $(if $(TOKEN),--token $(TOKEN))
+
 ## make test: lint, unit and property tests, then every notebook through nbval
 ## (fetches reveal.js for the slide tests once when npm is present; without it they skip)
 test: $(STAMP) lint $(if $(shell command -v npm),$(REVEAL))
@@ -59,11 +68,13 @@ handouts: $(STAMP) $(REVEAL)
 	$(BIN)/jihua-kit slides --changed
 	$(PY) slides/handouts.py
 
-## make bench: time and memory of the simulation, the spreadsheets and the chapters on this machine (prints; no pass/fail)
+## make bench: time and memory of the simulation, the spreadsheets, the chapters and a class of 40 answering
+## into one session file, on this machine (prints; no pass/fail)
 bench: $(STAMP)
 	$(PY) bench/simulation.py
 	$(PY) bench/bench_sheets.py
 	$(PY) bench/notebooks.py
+	$(PY) bench/class_answers.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -187,7 +187,7 @@ class TraineeApp(WidgetApp):
 
     plain_key = "app.plain"
 
-    def __init__(self, lang: str = "zh") -> None:
+    def __init__(self, lang: str = "zh", extra_tabs: Iterable[tuple[str, Any]] = ()) -> None:
         self.lang = lang
         self.household = _Household(lang=lang)
         self.audit = _Audit(lang=lang)
@@ -195,7 +195,8 @@ class TraineeApp(WidgetApp):
         _tag(self.household, HOUSEHOLD)
         _tag(self.audit, AUDIT)
         self.household.scenario.add_class(f"{HOUSEHOLD}-scenario")
-        self.tabs = w.Tab([self.household.widget, self.audit.widget])
-        self.tabs.titles = [t("app.tab.household", lang), t("app.tab.audit", lang)]
+        extra = list(extra_tabs)  # (title, widget) shown first, e.g. the class quiz (class_quiz_widget.class_tabs)
+        self.tabs = w.Tab([*(widget for _, widget in extra), self.household.widget, self.audit.widget])
+        self.tabs.titles = [*(title for title, _ in extra), t("app.tab.household", lang), t("app.tab.audit", lang)]
         self.widget = w.VBox([w.HTML(f"<style>{APP_CSS}</style>"), self.tabs], layout=w.Layout(width="100%"))
         self.widget.add_class(APP_CLASS)

@@ -13,6 +13,7 @@ and the evidence); `check_html` and `score_html` are the plain callbacks of the 
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,10 @@ from jihua_kit.quiz_solve import Solution, match_key, solve
 from jihua_kit.textfmt import format_number
 from jihua_kit.widgets_common import error_html
 
-__all__ = ["Choice", "Feedback", "Question", "Quiz", "Shown", "check_html", "load_quiz", "score_html"]
+__all__ = [
+    "Choice", "Feedback", "Question", "Quiz", "Shown", "check_html", "is_right", "load_quiz", "parse_answer",
+    "prompt_shown", "score_html",
+]  # fmt: skip
 
 _UNITS = "元分%％个人次户天岁年"
 
@@ -128,7 +132,8 @@ class Quiz:
                            n=len(hits))  # fmt: skip
         return hits[0]
 
-    def _shown(self, number: int) -> str:
+    def answer_text(self, number: int) -> str:
+        """The right answer as a trainee reads it: '497', or 'B. 一个下限：七成以上'."""
         q, right = self.question(number), self.right_answer(number)
         if q.kind == "number":
             return format_number(right)
@@ -137,21 +142,7 @@ class Quiz:
     def parse(self, number: int, given: Any) -> float | str | None:
         """A trainee's answer as a number or a letter; None when blank. Bad input is a KitError."""
         q = self.question(number)
-        if given is None or (isinstance(given, str) and not given.strip()):
-            return None
-        text = unicodedata.normalize("NFKC", str(given)).strip()
-        if q.kind == "number":
-            cleaned = text.replace(",", "").replace(" ", "").rstrip(_UNITS)
-            try:
-                if isinstance(given, bool):
-                    raise ValueError
-                return float(cleaned)
-            except ValueError:
-                raise KitError("quiz.not_number", field=f"q{number}", n=number, got=str(given)) from None
-        letter = text.rstrip(".．、 ").upper()
-        if letter not in q.letters or len(letter) != 1:
-            raise KitError("quiz.bad_choice", field=f"q{number}", n=number, got=str(given), allowed="/".join(q.letters))
-        return letter
+        return parse_answer(q.kind, q.letters, given, number)
 
     def check(self, number: int, given: Any) -> Feedback:
         """Right, wrong or not answered, with the answer, the reason and the library's evidence."""
@@ -159,9 +150,8 @@ class Quiz:
         sol, q = self.solution(number), self.question(number)
         if got is None:
             return Feedback(number, "unanswered", "", "", "", (), self.lang)
-        right = self.right_answer(number)
-        ok = abs(got - right) < 1e-9 if q.kind == "number" else got == right
-        return Feedback(number, "right" if ok else "wrong", self._shown(number), q.why[self.lang], sol.heading,
+        ok = is_right(q.kind, got, self.right_answer(number))
+        return Feedback(number, "right" if ok else "wrong", self.answer_text(number), q.why[self.lang], sol.heading,
                         sol.evidence, self.lang)  # fmt: skip
 
     def score(self, answers: Mapping[int, Any]) -> tuple[int, int]:
@@ -179,6 +169,8 @@ class Quiz:
     def report(self, answers: Mapping[int, Any]) -> str:
         """Every answered question's feedback (or its error message), then the score: for answers
         written in a notebook cell instead of the widget."""
+        if not answers:
+            return "\n".join([t("quiz.report_empty", self.lang), self.score_text(answers)])
         out = []
         for number, given in sorted(answers.items()):
             try:
@@ -194,6 +186,13 @@ class Quiz:
         right, answered = self.score(answers)
         return t("quiz.score", self.lang, right=right, answered=answered, total=len(self))
 
+    def show_prompt(self, number: int) -> Shown:
+        """The question without its choices: for a form that offers the choices itself (radio buttons)."""
+        q = self.question(number)
+        head = t("quiz.question_head", self.lang, n=number, total=len(self), chapter=q.chapter)
+        kind = t(f"quiz.kind.{q.kind}", self.lang)
+        return prompt_shown(head, kind, q.prompt[self.lang])
+
     def show_question(self, number: int) -> Shown:
         """The question with its chapter and choices (a slide)."""
         q = self.question(number)
@@ -203,13 +202,13 @@ class Quiz:
         text = "\n".join([f"{head}（{kind}）", q.prompt[self.lang], *[f"   {c}" for c in choices]])
         items = "".join(f"<li style='list-style:none'>{escape(c)}</li>" for c in choices)
         html = (f"<div class='jihua-quiz-question'><h3>{escape(head)}（{escape(kind)}）</h3>"
-                f"<p><b>{escape(q.prompt[self.lang])}</b></p><ul>{items}</ul></div>")  # fmt: skip
+                f"<p><b>{escape(q.prompt[self.lang])}</b></p>{f'<ul>{items}</ul>' if items else ''}</div>")  # fmt: skip
         return Shown(text, html)
 
     def show_answer(self, number: int) -> Shown:
         """The right answer, the reason and the library's explanation (a sub-slide under the question)."""
         q, sol = self.question(number), self.solution(number)
-        head = t("quiz.answer", self.lang, n=number, answer=self._shown(number))
+        head = t("quiz.answer", self.lang, n=number, answer=self.answer_text(number))
         evidence = t("quiz.evidence", self.lang, heading=sol.heading)
         text = "\n".join([head, q.why[self.lang], evidence, *[f"    · {e}" for e in sol.evidence]])
         items = "".join(f"<li>{escape(e)}</li>" for e in sol.evidence)
@@ -217,6 +216,42 @@ class Quiz:
                 f"<p style='font-size:0.85em;color:#555'>{escape(evidence)}</p>"
                 f"<ul style='font-size:0.8em'>{items}</ul></div>")  # fmt: skip
         return Shown(text, html)
+
+
+def parse_answer(kind: str, letters: str, given: Any, number: int) -> float | str | None:
+    """An answer to question `number` as a number (kind "number") or one of `letters`; None when
+    blank. A figure may carry thousands separators and a unit ('1,200 元'); anything else is a
+    KitError naming the question (quiz.not_number / quiz.bad_choice)."""
+    if given is None or (isinstance(given, str) and not given.strip()):
+        return None
+    text = unicodedata.normalize("NFKC", str(given)).strip()
+    if kind == "number":
+        cleaned = text.replace(",", "").replace(" ", "").rstrip(_UNITS)
+        try:
+            if isinstance(given, bool):
+                raise ValueError
+            value = float(cleaned)
+        except ValueError:
+            raise KitError("quiz.not_number", field=f"q{number}", n=number, got=str(given)) from None
+        if not math.isfinite(value):
+            raise KitError("quiz.not_number", field=f"q{number}", n=number, got=str(given))
+        return value
+    letter = text.rstrip(".．、 ").upper()
+    if letter not in letters or len(letter) != 1:
+        raise KitError("quiz.bad_choice", field=f"q{number}", n=number, got=str(given), allowed="/".join(letters))
+    return letter
+
+
+def is_right(kind: str, got: float | str, right: float | str) -> bool:
+    """Whether a parsed answer is the right one (figures compared to within 1e-9)."""
+    return abs(float(got) - float(right)) < 1e-9 if kind == "number" else got == right
+
+
+def prompt_shown(head: str, kind: str, prompt: str) -> Shown:
+    """A question's heading and prompt, without choices (text and HTML)."""
+    html = (f"<div class='jihua-quiz-question'><h3>{escape(head)}（{escape(kind)}）</h3>"
+            f"<p><b>{escape(prompt)}</b></p></div>")  # fmt: skip
+    return Shown(f"{head}（{kind}）\n{prompt}", html)
 
 
 def check_html(quiz: Quiz, number: int, given: Any) -> str:

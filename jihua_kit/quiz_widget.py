@@ -57,7 +57,7 @@ class QuizApp(WidgetApp):
         self.number, self._hold = number, True
         try:
             self.picker.value = number
-            self.prompt.value = self.quiz.show_question(number).html
+            self.prompt.value = self.quiz.show_prompt(number).html  # the choices are the radio buttons
             is_choice = q.kind == "choice"
             self.choice.options = [(f"{letter}. {c.text(self.lang)}", letter) for letter, c in
                                    zip(q.letters, q.choices, strict=True)]  # fmt: skip

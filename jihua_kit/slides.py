@@ -9,6 +9,8 @@ Conventions (also in slides/README.md, "For notebook authors"):
 
 Layout of a build folder: `<stem>.html` per notebook, `index.html` listing them, `assets/reveal.js/`
 (copied from slides/node_modules) and `assets/fonts/<stem>.woff` + `<stem>-mono.woff` (subsets).
+A chapter with `"answer_key": "quiz"` in its metadata (07) also gets the trainer's answer key,
+`<stem>-answer-key.html` (see `slide_answer_key`), listed apart on the index page.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from jihua_kit.charts import font_path
 from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
 from jihua_kit.paths import REPO_ROOT
+from jihua_kit.slide_answer_key import KEY_SUFFIX, answer_key_notebook, has_answer_key, is_answer_key
 from jihua_kit.slide_assets import (
     copy_reveal,
     external_refs,
@@ -152,10 +155,13 @@ def _exporter():
     )
 
 
-def render(notebook: Path, lang: str = "zh") -> str:
-    """The deck's HTML for one notebook (no files written); refuses any web reference."""
+def render(notebook: Path, lang: str = "zh", answer_key: bool = False) -> str:
+    """The deck's HTML for one notebook (no files written); refuses any web reference. With
+    `answer_key`, the trainer's answer key of the chapter instead (see `slide_answer_key`)."""
     nb = nbformat.read(notebook, as_version=4)
     stem = notebook.stem
+    if answer_key:
+        nb, stem = answer_key_notebook(chapter_meta(nb, notebook.name), lang), stem + KEY_SUFFIX
     resources = {
         "metadata": {"name": stem, "path": str(notebook.parent)},
         "jihua": {"font_url": f"assets/fonts/{stem}.woff", "mono_url": f"assets/fonts/{stem}-mono.woff"},
@@ -170,13 +176,15 @@ def render(notebook: Path, lang: str = "zh") -> str:
     return body
 
 
-def build_deck(notebook: Path, out_dir: Path = BUILD, lang: str = "zh", node_modules: Path | None = None) -> Path:
-    """Build `<out_dir>/<stem>.html` with its assets; returns the deck's path."""
+def build_deck(
+    notebook: Path, out_dir: Path = BUILD, lang: str = "zh", node_modules: Path | None = None, answer_key: bool = False
+) -> Path:
+    """Build `<out_dir>/<stem>.html` (or the answer key, `<stem>-answer-key.html`) with its assets."""
     out_dir = Path(out_dir)
     _claim(out_dir)
     copy_reveal(out_dir / "assets", node_modules)
-    body = render(Path(notebook), lang)
-    stem = Path(notebook).stem
+    body = render(Path(notebook), lang, answer_key)
+    stem = Path(notebook).stem + (KEY_SUFFIX if answer_key else "")
     fonts = out_dir / "assets" / "fonts"
     subset_font(font_path(), body, fonts / f"{stem}.woff")
     subset_font(mono_font_path(), body, fonts / f"{stem}-mono.woff")
@@ -220,13 +228,18 @@ def build_decks(
             _claim(out_dir)
             stems = {Path(nb).stem for nb in notebooks}
             for deck in out_dir.glob("*.html"):
-                if deck.name != "index.html" and deck.stem not in stems:
+                if deck.name != "index.html" and deck.stem.removesuffix(KEY_SUFFIX) not in stems:
                     deck.unlink()
     for nb in notebooks:
         if not Path(nb).is_file():
             raise KitError("slides.no_notebooks", path=nb)
-    todo = [Path(nb) for nb in notebooks if not (changed_only and is_current(nb, out_dir / f"{Path(nb).stem}.html"))]
-    decks = [build_deck(nb, out_dir, lang, node_modules) for nb in todo]
+    decks = []
+    for nb in map(Path, notebooks):
+        keyed = has_answer_key(chapter_meta(nbformat.read(nb, as_version=4), nb.name), nb.name)
+        for answer_key in (False, True) if keyed else (False,):
+            deck = out_dir / f"{nb.stem}{KEY_SUFFIX if answer_key else ''}.html"
+            if not (changed_only and is_current(nb, deck)):
+                decks.append(build_deck(nb, out_dir, lang, node_modules, answer_key=answer_key))
     if decks or not (out_dir / "index.html").exists():
         write_index(out_dir, lang)
     return decks
@@ -234,13 +247,16 @@ def build_decks(
 
 def write_index(out_dir: Path, lang: str = "zh") -> Path:
     """`index.html`: a link to every deck in `out_dir`, titled from the decks themselves."""
-    items = []
+    items, keys = [], []
     for deck in sorted(out_dir.glob("*.html")):
         if deck.name == "index.html":
             continue
         found = re.search(r"<title>(.*?)</title>", deck.read_text(encoding="utf-8"), re.DOTALL)
         label = found.group(1).strip() if found else deck.stem  # already escaped by the exporter
-        items.append(f'<li><a href="{html.escape(deck.name)}">{label}</a></li>')
+        (keys if is_answer_key(deck.name) else items).append(f'<li><a href="{html.escape(deck.name)}">{label}</a></li>')
+    if keys:  # the trainer's answer keys, apart from the decks trainees may see
+        items.append(f"</ul>\n<h2>{html.escape(t('slides.index_keys', lang))}</h2>\n<ul>")
+        items += keys
     title, hint = html.escape(t("slides.index_title", lang)), html.escape(t("slides.index_hint", lang))
     page = (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

@@ -1,6 +1,7 @@
 """`make handouts`: two PDFs of every deck in slides/build/, in slides/build/handouts/:
 `<deck>.pdf` with one 16:9 page per slide (to project or to print full size), and
-`<deck>-A4.pdf` with three slides to an A4 page (to hand out and write on).
+`<deck>-A4.pdf` with three slides to an A4 page (to hand out and write on). The trainer's answer
+keys (`*-answer-key.html`) go to slides/build/handouts/trainer/, apart.
 
 Headless Chromium prints each deck opened with `?print-pdf` (reveal.js's print layout). The print
 is driven through the `playwright` package (dev extra) with Debian's /usr/bin/chromium, because the
@@ -19,10 +20,12 @@ from __future__ import annotations
 import argparse
 import base64
 import html
+import os
 import sys
 from pathlib import Path
 
 from jihua_kit.chromium import LAUNCH_ARGS, chromium_path
+from jihua_kit.slide_answer_key import KEY_SUFFIX
 
 BUILD = Path(__file__).resolve().parent / "build"
 PER_PAGE = 3  # slides on an A4 page (portrait): 180 mm wide each, text still about 12 pt
@@ -133,14 +136,18 @@ def print_decks(build: Path = BUILD, browser=None, everything: bool = False) -> 
     camera = _guarded_page(browser, viewport={"width": 1280, "height": 720})
     pdfs = []
     for deck in decks:
-        slide_pdf, a4_pdf = out / f"{deck.stem}.pdf", out / f"{deck.stem}-A4.pdf"
+        folder = out / "trainer" if deck.stem.endswith(KEY_SUFFIX) else out  # answer keys apart, for the trainer
+        folder.mkdir(exist_ok=True)
+        slide_pdf, a4_pdf = folder / f"{deck.stem}.pdf", folder / f"{deck.stem}-A4.pdf"
         if not everything and _current(slide_pdf, deck) and _current(a4_pdf, deck):
             continue
         _slide_pdf(printer, deck, slide_pdf)
         shots = slide_images(camera, deck)
         title = camera.title() or deck.stem
-        sheet = out / f".{deck.stem}-A4.html"
-        font = f"../assets/fonts/{deck.stem}.woff"  # the deck's own subset holds its title's characters
+        sheet = folder / f".{deck.stem}-A4.html"
+        font = os.path.relpath(
+            build / "assets" / "fonts" / f"{deck.stem}.woff", folder
+        )  # the deck's own subset holds its title's characters
         sheet.write_text(a4_html(title, shots, font=font), encoding="utf-8")
         printer.goto(sheet.as_uri())
         printer.pdf(path=str(a4_pdf), format="A4", print_background=True, prefer_css_page_size=True)

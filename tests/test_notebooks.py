@@ -57,3 +57,21 @@ def test_charts_are_stored_as_images(path):
     images = sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
     if re.search(r"chart|diagram|plt\.", sources):
         assert images >= 1, "a chapter that draws charts stores them as PNG"
+
+
+def test_quiz_chapter_stores_no_answer_before_one_is_given():
+    """Chapter 07 asks; it reveals an answer only once one is given (the widget, `quiz.report`),
+    so no stored output holds an answer, a reason or the library's working for one (issue 13)."""
+    from jihua_kit.i18n import t
+    from jihua_kit.quiz import load_quiz
+
+    quiz = load_quiz()
+    nb = json.loads((REPO / "notebooks" / "07_quiz.ipynb").read_text(encoding="utf-8"))
+    stored = "\n".join(_text(o) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
+    assert "第1题 / 共20题" in stored  # the questions are there
+    marks = [q.why["zh"] for q in quiz.questions] + ["题答案", "√ 正确", "× 不对", "答案是", "依据（库的计算）"]
+    marks += [e for n in range(1, len(quiz) + 1) for e in quiz.solution(n).evidence if len(e) > 12]
+    assert [m for m in marks if m in stored] == []
+    assert t("quiz.report_empty").split("：")[0] in stored  # the cell for answers starts empty
+    sources = "".join("".join(c["source"]) for c in nb["cells"])
+    assert "show_answer" not in sources and nb["metadata"]["jihua_kit"]["answer_key"] == "quiz"

@@ -466,3 +466,90 @@ def test_make_handouts_does_not_rebuild_current_decks(tmp_path):
     shutil.copy(GUIDE, copy)
     assert build_decks([copy], out, changed_only=True) == [out / "00_guide.html"]  # a newer notebook
     assert (out / "00_guide.html").stat().st_mtime >= deck_time
+
+
+# --- the quiz: a question-only deck for trainees, an answer key for the trainer (issue 13) ------------
+
+QUIZ_NB = REPO / "notebooks" / "07_quiz.ipynb"
+
+
+def _answer_marks(lang: str = "zh") -> list[str]:
+    """Texts that only an answer carries: each question's reason and the answer's heading."""
+    from jihua_kit.quiz import load_quiz
+
+    quiz = load_quiz(lang)
+    marks = [q.why[lang] for q in quiz.questions]
+    marks += [t("quiz.answer", lang, n=n, answer="").rstrip("：: ") for n in range(1, len(quiz) + 1)]
+    return marks
+
+
+def _visible(html: str) -> str:
+    """The text of a deck (tags out), with entities as characters."""
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture(scope="module")
+def quiz_decks(tmp_path_factory) -> tuple[Path, Path]:
+    need_reveal()
+    out = tmp_path_factory.mktemp("quiz-decks")
+    decks = build_decks([QUIZ_NB], out)
+    assert [d.name for d in decks] == ["07_quiz.html", "07_quiz-answer-key.html"]
+    return decks[0], decks[1]
+
+
+def test_quiz_deck_for_trainees_holds_no_answer(quiz_decks):
+    deck, _ = quiz_decks
+    text = _visible(deck.read_text(encoding="utf-8"))
+    leaked = [m for m in _answer_marks() if m in text]
+    assert leaked == [], leaked[:3]
+    assert "第20题 / 共20题" in text and "jihua-quiz-answer" not in deck.read_text(encoding="utf-8")
+
+
+def test_answer_key_holds_every_answer_and_says_who_it_is_for(quiz_decks):
+    deck, key = quiz_decks
+    text = _visible(key.read_text(encoding="utf-8"))
+    assert [m for m in _answer_marks() if m not in text] == []
+    assert "答案页（讲师用）" in text and "不要把答案页或它的讲义发给学员" in text
+    assert external_refs(key.read_text(encoding="utf-8")) == []
+    index = (deck.parent / "index.html").read_text(encoding="utf-8")
+    trainees, trainer = index.split("讲师用：答案页")
+    assert 'href="07_quiz.html"' in trainees and 'href="07_quiz-answer-key.html"' in trainer
+
+
+def test_answer_key_slides_fit_and_run_clean(quiz_decks, page, browser_log):
+    _, key = quiz_decks
+    _open(page, key)
+    assert page.evaluate("Reveal.getTotalSlides()") == 1 + 2 * 20
+    too_tall = page.evaluate(
+        """(() => { const out = [], height = Reveal.getConfig().height;
+      for (const s of Reveal.getSlides()) { const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v);
+        if (s.scrollHeight > height) out.push(`${i.h}/${i.v}`); }
+      return out; })()"""
+    )
+    assert too_tall == [] and browser_log.blocked == [] and browser_log.errors == []
+
+
+def test_handouts_put_the_answer_key_apart(quiz_decks, browser):
+    deck, _ = quiz_decks
+    pdfs = _handouts_module().print_decks(deck.parent, browser)
+    names = sorted(str(p.relative_to(deck.parent / "handouts")) for p in pdfs)
+    assert names == [
+        "07_quiz-A4.pdf",
+        "07_quiz.pdf",
+        "trainer/07_quiz-answer-key-A4.pdf",
+        "trainer/07_quiz-answer-key.pdf",
+    ]
+    student = (deck.parent / "handouts" / "07_quiz.pdf").read_bytes()
+    assert student.startswith(b"%PDF") and max(int(n) for n in re.findall(rb"/Count (\d+)", student)) > 20
+
+
+def test_a_bad_answer_key_kind_is_named(tmp_path):
+    nb = nbformat.read(QUIZ_NB, as_version=4)
+    nb.metadata["jihua_kit"]["answer_key"] = "essay"
+    bad = tmp_path / "07_quiz.ipynb"
+    nbformat.write(nb, bad)
+    with pytest.raises(KitError) as err:
+        build_decks([bad], tmp_path / "out", node_modules=NODE_MODULES)
+    assert err.value.key == "slides.bad_answer_key" and err.value.field == "metadata.jihua_kit.answer_key"
