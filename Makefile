@@ -15,7 +15,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.c
 # reveal.js and friends for the slide decks, installed from slides/package-lock.json (npm's own stamp).
 REVEAL := slides/node_modules/.package-lock.json
 
-.PHONY: setup lab app test lint format clean slides handouts bench
+.PHONY: setup lab app test lint format clean slides handouts bench bench-app
 
 setup: $(STAMP)
 
@@ -33,10 +33,19 @@ lab: $(STAMP)
 		--ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 ## make app: the trainee calculators as a web page (Voilà, app/trainee.ipynb) on http://127.0.0.1:8866/;
-## fails if APP_PORT is taken. HOST=0.0.0.0 serves the training room's network and asks for a token
-## (TOKEN=… or a random one, printed in the address); see README.
+## fails if APP_PORT is taken. HOST=0.0.0.0 serves the training room's network and asks for a token:
+## a random one printed in the address, or your own from TOKEN_FILE=path or `TOKEN=… make app`
+## (never `make app TOKEN=…`: make's arguments show in ps). POOL=n kernels kept warm, CAP=n trainees
+## at once (default 40 and 40, an 8 GB laptop), IDLE=minutes before a disconnected page's kernel ends.
+app: export JIHUA_APP_TOKEN = $(TOKEN)
 app: $(STAMP)
-	$(PY) -m jihua_kit.app_server --host $(HOST) --port $(APP_PORT) $(if $(TOKEN),--token $(TOKEN))
+ifeq ($(origin TOKEN),command line)
+	@echo "口令不要写在 make 的参数里（本机任何人用 ps 都能看到）：请用 TOKEN=口令 make app …，或 make app TOKEN_FILE=口令文件"
+	@echo "Keep the token out of make's arguments (anyone on this computer sees them in ps): use TOKEN=… make app …, or make app TOKEN_FILE=file"
+	@exit 2
+endif
+	$(PY) -m jihua_kit.app_server --host $(HOST) --port $(APP_PORT) $(if $(POOL),--pool $(POOL)) \
+		$(if $(CAP),--cap $(CAP)) $(if $(IDLE),--idle $(IDLE)) $(if $(TOKEN_FILE),--token-file $(TOKEN_FILE))
 
 ## make test: lint, unit and property tests, then every notebook through nbval
 ## (fetches reveal.js for the slide tests once when npm is present; without it they skip)
@@ -62,6 +71,12 @@ bench: $(STAMP)
 	$(PY) bench/simulation.py
 	$(PY) bench/bench_sheets.py
 	$(PY) bench/notebooks.py
+	$(PY) bench/app_load.py
+
+## make bench-app: the trainee app under a class's load on 127.0.0.1 (10, 20, 40 phones; under 5 minutes);
+## SOAK=1 adds 200 page loads by 20 sessions over 10 minutes. BENCH_ARGS=… passes other options (--help).
+bench-app: $(STAMP)
+	$(PY) bench/app_load.py $(if $(SOAK),--soak) $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
