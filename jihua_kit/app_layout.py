@@ -45,6 +45,10 @@ APP_CSS = f"""
 .{APP_CLASS} .jihua-parity-cell {{ width: 4.8em; }}
 .{APP_CLASS} .jihua-parity-cell .widget-inline-hbox {{ width: 100% !important; min-width: 0; margin: 1px 0; }}
 .{APP_CLASS} .jihua-parity-cell input {{ width: 100%; min-width: 0; flex: 1 1 auto; }}
+.{APP_CLASS} details.jihua-basis {{ margin: 0.6em 0; border: 1px solid #ddd; border-radius: 4px; padding: 0 0.5em; }}
+.{APP_CLASS} details.jihua-basis > summary {{ cursor: pointer; padding: 0.45em 0; color: #2e6f9e; font-weight: bold; }}
+.{APP_CLASS} details.jihua-basis[open] > summary {{ border-bottom: 1px solid #eee; margin-bottom: 0.4em; }}
+.{APP_CLASS} details.jihua-basis td, .{APP_CLASS} details.jihua-basis li {{ font-size: 0.92em; }}
 @media (max-width: {PHONE}) {{
   body, #rendered_cells {{ padding-left: 4px !important; padding-right: 4px !important; }}
   .{APP_CLASS} .widget-hbox > .widget-html:first-child {{ width: auto !important; min-width: 0 !important;
@@ -120,11 +124,11 @@ class _Cards:
 
 
 class _Household(_Cards, HouseholdCalculator):
-    pass
+    view = "trainee"
 
 
 class _Audit(_Cards, AuditCalculator):
-    pass
+    view = "trainee"
 
 
 def css_name(key: str) -> str:

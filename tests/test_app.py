@@ -12,14 +12,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +23,7 @@ import yaml
 
 from jihua_kit import app_server
 from jihua_kit.app_layout import AUDIT, HOUSEHOLD, css_name, label_cells
+from jihua_kit.app_server import Room
 from jihua_kit.audit_form import audit_examples
 from jihua_kit.cli import main as cli_main
 from jihua_kit.household_form import FIELDS, example_choices
@@ -38,6 +35,7 @@ try:
 except ImportError:  # the browser tests then skip (fail under CI) through need_browser()
     expect = None
 
+from .appserver import Server, running_server
 from .browser import BrowserLog, guarded_context, is_local, need_browser, save_screenshot
 
 DRAWN = f".{HOUSEHOLD}-result .jihua-explain, .{HOUSEHOLD}-result .jihua-error"  # the first result is on the page
@@ -87,61 +85,11 @@ FLAGS_RAISED = {"no_commendation", "award_cancelled", "shuangwu_breach", "case_f
 # --- the server ------------------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    url: str  # with the token
-    base: str  # without it
-    token: str
-    port: int
-    log: Path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM to Voilà's process group (Voilà then shuts its kernels down), SIGKILL if it lingers."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    """`make app`'s Voilà command on a free port with a token, until the module's tests are done."""
-    port, token = free_port(), app_server.new_token()
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            app_server.voila_command("127.0.0.1", port, token),
-            env=app_server.voila_env(token),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + WAIT_MS / 1000
-        while True:  # until Voilà listens (a static file: no kernel is started for it)
-            if proc.poll() is not None:
-                pytest.fail(f"voila exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js", timeout=5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"voila did not answer on port {port}:\n{log.read_text()}")
-                time.sleep(0.3)
-        base = f"http://127.0.0.1:{port}/"
-        yield Server(f"{base}?token={token}", base, token, port, log)
-    finally:
-        _stop(proc)
+    """`make app`'s server on a free port with a token (a small pool), until the module's tests are done."""
+    with running_server(tmp_path_factory.mktemp("voila"), Room(pool=2, cap=6)) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -243,9 +191,15 @@ def household_totals(page) -> dict[str, str]:
 
 
 def household_lines(page) -> dict[str, str]:
-    """The lines received: rule ID -> amount text (the first table of the result)."""
-    rows = page.locator(f".{HOUSEHOLD}-result table").first.locator("tr:has(td)").all()
-    return {row.locator("td").nth(0).inner_text().strip(): row.locator("td").nth(3).inner_text() for row in rows}
+    """The lines received: rule ID -> amount text. Names and amounts are in the first table of the
+    result; each name's rule ID is in the collapsed 依据 part (read without opening it)."""
+    result = page.locator(f".{HOUSEHOLD}-result")
+    rows = result.locator("table").first.locator("tr:has(td)").all()
+    amount = {row.locator("td").nth(0).inner_text().strip(): row.locator("td").nth(2).inner_text() for row in rows}
+    basis = result.locator("details.jihua-basis tr:has(td)").all()
+    code = {row.locator("td").nth(0).text_content().strip(): row.locator("td").nth(1).text_content().strip()
+            for row in basis}  # fmt: skip
+    return {code[name]: text for name, text in amount.items()}
 
 
 def audit_total(page) -> float:
@@ -340,10 +294,12 @@ def test_scenario_switch(fresh):
     pick_scenario(fresh, "compare")
     row = result.locator("tr", has_text="每年合计")
     expect(row).to_contain_text(f"+{money(ANNUAL_RAISED - ANNUAL_BASELINE)}", timeout=WAIT_MS)
-    cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-    assert [amounts(c) for c in cells[3:5]] == [(ANNUAL_BASELINE,) * 2, (ANNUAL_RAISED,) * 2]
-    health = [c.strip() for c in result.locator("tr", has_text="E-HEALTH-FEE").locator("td").all_inner_texts()]
-    assert [amounts(c) for c in health[3:6]] == [(HEALTH_BASELINE,) * 2, (HEALTH_RAISED,) * 2, (960, 960)]
+    cells = [c.strip() for c in row.locator("td").all_inner_texts()]  # name, kind, baseline, raised, difference
+    assert [amounts(c) for c in cells[2:4]] == [(ANNUAL_BASELINE,) * 2, (ANNUAL_RAISED,) * 2]
+    health_row = result.locator("table").first.locator("tr", has_text="独生子女保健费")  # E-HEALTH-FEE, by its name
+    health = [c.strip() for c in health_row.locator("td").all_inner_texts()]
+    assert [amounts(c) for c in health[2:5]] == [(HEALTH_BASELINE,) * 2, (HEALTH_RAISED,) * 2, (960, 960)]
+    assert "E-HEALTH-FEE" in result.locator("details.jihua-basis").text_content()  # its code, in 依据
     snap(fresh, "app-scenario-compare")
 
 
@@ -372,8 +328,8 @@ def test_audit_points_and_flags(fresh):
     expect(result).to_contain_text(f"= {AUDIT_POINTS}分", timeout=WAIT_MS)
     expect(result).to_contain_text("[是] 须建立个案档案")
     assert audit_total(fresh) == AUDIT_POINTS
-    lines = [r.locator("td").all_inner_texts() for r in result.locator("tr:has(td)").all()]
-    assert sorted(float(line[4]) for line in lines) == [3, 6, 9]  # 扣分 column, one line per finding
+    lines = [r.locator("td").all_inner_texts() for r in result.locator("table").first.locator("tr:has(td)").all()]
+    assert sorted(float(line[3]) for line in lines) == [3, 6, 9]  # 扣分 column, one line per finding
     expect(result).to_contain_text("5 + 2×(5−3) = 9分")
     labels = {name: t(f"assess.flag.{name}") for name in FLAGS_RAISED | {"pledge_redo"}}
     flags = audit_flags(fresh)
@@ -530,8 +486,8 @@ def test_port_taken_fails_loudly(server, capsys):
     assert f"端口 {server.port} 已被占用" in err and f"Port {server.port} is already in use" in err
     # ... and Voilà itself, given the same port, stops instead of moving to another one.
     run = subprocess.run(
-        app_server.voila_command("127.0.0.1", server.port), env=app_server.voila_env(), capture_output=True,
-        text=True, timeout=120,
+        app_server.voila_command("127.0.0.1", server.port, room=Room(pool=0, cap=1)), env=app_server.voila_env(),
+        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert run.returncode != 0
     assert "could not be started" in run.stderr
@@ -540,17 +496,32 @@ def test_port_taken_fails_loudly(server, capsys):
 # --- the launcher and the layout, without a browser ------------------------------------------------
 
 
-def test_voila_command_local_and_network():
+def test_voila_command_local_and_network(tmp_path):
     local = app_server.voila_command()
+    assert local[1:3] == ["-m", "jihua_kit.app_room"]  # Voilà with the room's pool, cap and wait page
     assert "--Voila.ip=127.0.0.1" in local and "--Voila.port=8866" in local
     assert "--Voila.port_retries=0" in local and "--no-browser" in local
     assert f"--template={app_server.TEMPLATE}" in local and str(app_server.APP_NOTEBOOK) in local
-    assert not any("token" in arg for arg in local)
-    room = app_server.voila_command("0.0.0.0", 9000, "abc")
-    assert "--Voila.ip=0.0.0.0" in room and "--Voila.auto_token=True" in room
-    assert not any("abc" in arg for arg in room)  # the token is not in the process list
-    assert app_server.voila_env("abc", base={})["JUPYTER_TOKEN"] == "abc"
-    assert "JUPYTER_TOKEN" not in app_server.voila_env("", base={"JUPYTER_TOKEN": "old"})
+    assert not any("token" in arg.lower() for arg in local)
+    room = Room()
+    assert "--VoilaConfiguration.preheat_kernel=True" in local
+    assert f"--VoilaConfiguration.default_pool_size={room.pool}" in local
+    assert f"--RoomVoila.max_kernels={room.cap}" in local
+    assert f"--MappingKernelManager.cull_idle_timeout={room.idle_minutes * 60}" in local
+    assert "--MappingKernelManager.cull_connected=False" in local  # a page still open keeps its kernel
+    path = app_server.write_token_file("abc123xyz")
+    try:
+        assert path.read_text() == "abc123xyz" and (path.stat().st_mode & 0o777) == 0o600
+        assert (path.parent.stat().st_mode & 0o777) == 0o700  # a private folder
+        network = app_server.voila_command("0.0.0.0", 9000, path, room=Room(pool=5, cap=7))
+        assert "--Voila.ip=0.0.0.0" in network and f"--RoomVoila.token_file={path}" in network
+        assert "--VoilaConfiguration.default_pool_size=5" in network and "--RoomVoila.max_kernels=7" in network
+        assert not any("abc123xyz" in arg for arg in network)  # the token itself is in no argument
+    finally:
+        path.unlink()
+        path.parent.rmdir()
+    env = app_server.voila_env(base={"JUPYTER_TOKEN": "a", "JIHUA_APP_TOKEN": "b", "TOKEN": "c", "HOME": "/h"})
+    assert not {"JUPYTER_TOKEN", "JIHUA_APP_TOKEN", "TOKEN"} & set(env) and env["HOME"] == "/h"  # kernels inherit this
     assert app_server.voila_env(base={"JUPYTER_PATH": "/x"})["JUPYTER_PATH"].split(os.pathsep) == [
         str(app_server.TEMPLATE_ROOT),
         "/x",
