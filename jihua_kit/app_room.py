@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -46,7 +47,10 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from jihua_kit.i18n import t
 
-__all__ = ["ROOM_API", "RoomPageHandler", "RoomStatusHandler", "RoomVoila", "main", "room_kernel_manager", "wait_page"]
+__all__ = [
+    "ROOM_API", "RoomPageHandler", "RoomStatusHandler", "RoomVoila", "main", "room_kernel_manager", "scrub_token",
+    "wait_page",
+]  # fmt: skip
 
 ROOM_API = "jihua/api/room"
 TIDY_SECONDS = 2.0  # how often unclaimed kernels, failed warm-ups and the ready message are looked at
@@ -54,6 +58,22 @@ RETRY_SECONDS = (3, 7)  # the wait page retries after a random delay in this ran
 
 # The states of a pool item (an asyncio task that starts a kernel and runs the notebook in it).
 RENDERED, STARTED, PENDING, FAILED = range(4)
+
+
+_TOKEN_PARAM = re.compile(r"(^|[?&])token=[^&#]*&?")
+
+
+def scrub_token(env: dict[str, str], token: str) -> dict[str, str]:
+    """`env` without the token: Voilà hands each kernel the page's address (VOILA_REQUEST_URL,
+    QUERY_STRING), `?token=…` included; the parameter is dropped, any other trace of it blanked."""
+    if not token:
+        return dict(env)
+    out = {}
+    for name, value in env.items():
+        if isinstance(value, str) and token in value:
+            value = _TOKEN_PARAM.sub(r"\1", value).rstrip("?&").replace(token, "")
+        out[name] = value
+    return out
 
 
 def _item_state(task: asyncio.Future) -> int:
@@ -64,9 +84,12 @@ def _item_state(task: asyncio.Future) -> int:
     return RENDERED if task.result()["task"].done() else STARTED
 
 
-def room_kernel_manager(base: type, pool_size: int, cap: int, warm_parallel: int, claim_timeout: float) -> type:
+def room_kernel_manager(
+    base: type, pool_size: int, cap: int, warm_parallel: int, claim_timeout: float, token: str = ""
+) -> type:
     """Voilà's pooling kernel manager (`base`) with the room's rules: the cap, ordered warm-ups, ready
-    kernels handed out first, kernels whose page never connected ended, and the counts."""
+    kernels handed out first, kernels whose page never connected ended, the token kept out of every
+    kernel's environment, and the counts."""
 
     class RoomKernelManager(base):
         room_pool_size = max(0, min(pool_size, cap))
@@ -133,6 +156,8 @@ def room_kernel_manager(base: type, pool_size: int, cap: int, warm_parallel: int
             limited = {name: {**conf, "pool_size": want} for name, conf in saved.items()}
             limited.setdefault("default", {"pool_size": want, "kernel_env_variables": self.default_env_variables})
             self.kernel_pools_config = limited
+            extra = kwargs.pop("extra_kernel_env_variables", None) or {}
+            kwargs["extra_kernel_env_variables"] = scrub_token(extra, token)
             try:
                 super().fill_if_needed(delay, notebook_name, **kwargs)
             finally:
@@ -166,6 +191,8 @@ def room_kernel_manager(base: type, pool_size: int, cap: int, warm_parallel: int
 
         async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
             """A kernel started for one page (no pool): counted as in use at once."""
+            if kwargs.get("env"):
+                kwargs["env"] = scrub_token(kwargs["env"], token)
             kernel_id = await super().start_kernel(*args, **kwargs)
             if (kwargs.get("env") or {}).get("VOILA_PREHEAT") != "True":
                 self._hand_out(kernel_id)
@@ -184,14 +211,15 @@ def room_kernel_manager(base: type, pool_size: int, cap: int, warm_parallel: int
             self._handed.pop(kernel_id, None)
 
         async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
-            """End a kernel; when it served a page, its slot goes back to the pool."""
-            was_in_use = kernel_id in self._in_use
-            self._in_use.discard(kernel_id)
+            """End a kernel; when it served a page, its slot goes back to the pool (once it has ended:
+            until then it still counts)."""
             self._handed.pop(kernel_id, None)
-            self._claimed.discard(kernel_id)
             try:
                 return await super().shutdown_kernel(kernel_id, *args, **kwargs)
             finally:
+                was_in_use = kernel_id in self._in_use
+                self._in_use.discard(kernel_id)
+                self._claimed.discard(kernel_id)
                 if was_in_use and not self._closing:
                     self.fill_if_needed(notebook_name=self.notebook_path)
 
@@ -335,7 +363,7 @@ class RoomVoila(Voila):
 
         def factory(base: type, preheat: bool, pool_size: int, page_config_hook: Any = None) -> type:
             cls = make(base, preheat, pool_size, page_config_hook=page_config_hook)
-            return room_kernel_manager(cls, pool_size, self.max_kernels, parallel, self.claim_timeout)
+            return room_kernel_manager(cls, pool_size, self.max_kernels, parallel, self.claim_timeout, self.token or "")
 
         voila_app.voila_kernel_manager_factory = factory
         try:

@@ -183,7 +183,8 @@ class Rendering:
 
     def to_trainee_html(self) -> str:
         """The trainee's view: benefit names lead (amount, condition, arithmetic); rule IDs, figures
-        with their sections and readings wait in the collapsed 依据 part."""
+        with their sections and readings wait in the collapsed 依据 part, right below the amounts;
+        then what the household does not get, and why."""
         heads = self._t("ent.header").split("|")
         sep = "；" if self.lang == "zh" else "; "
         got = "".join(
@@ -195,20 +196,22 @@ class Rendering:
         totals = "".join(f"<tr><th colspan='2'>{escape(a)}</th><th colspan='2'>{escape(b)}</th></tr>"
                          for a, b in self.total_rows())  # fmt: skip
         missed = _rows([[line.name, line.text] for line in self.not_received])
-        basis = _head([self._t("trainee.col.benefit"), heads[0], self._t("ent.label.figures"),
-                       self._t("ent.label.readings")])  # fmt: skip
-        basis += _rows([[line.name, line.id, sep.join(figure_text(f, self.lang) for f in line.figures),
-                         _readings_text(line, self.lang) or "—"] for line in self.received])  # fmt: skip
-        basis += _rows([[line.name, line.id, "—", "—"] for line in self.not_received])
+        got_basis = _head([self._t("trainee.col.benefit"), heads[0], self._t("trainee.col.figures"),
+                           self._t("ent.label.readings")])  # fmt: skip
+        got_basis += _rows([[line.name, line.id, sep.join(figure_text(f, self.lang) for f in line.figures),
+                             _readings_text(line, self.lang) or "—"] for line in self.received])  # fmt: skip
+        missed_basis = _head([self._t("trainee.col.benefit"), heads[0]])
+        missed_basis += _rows([[line.name, line.id] for line in self.not_received])
+        basis = (f"<table><caption>{escape(self._t('ent.received'))}</caption>{got_basis}</table>"
+                 f"<table><caption>{escape(self._t('ent.not_received'))}</caption>{missed_basis}</table>")  # fmt: skip
         changes = f"<p>{escape(self._changes())}</p>" if self._changes() else ""
         return (
             f"<div class='jihua-explain jihua-trainee'><h4>{escape(self.heading())}</h4>{changes}"
             f"<table><caption>{escape(self._t('ent.received'))}</caption>"
             f"{_head([self._t('trainee.col.benefit'), heads[2], heads[3], self._t('ent.label.condition')])}"
-            f"{got}{totals}</table>"
+            f"{got}{totals}</table>{basis_html(self.lang, basis)}"
             f"<table><caption>{escape(self._t('ent.not_received'))}</caption>"
             f"{_head([self._t('trainee.col.benefit'), self._t('ent.label.reason')])}{missed}</table>"
-            f"{basis_html(self.lang, f'<table>{basis}</table>')}"
             f"<p><small>{escape(self._t('params.detail.caveat'))}</small></p></div>"
         )
 

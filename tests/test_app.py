@@ -365,6 +365,66 @@ def test_phone_width(fresh):
     assert fresh.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+@pytest.mark.slow
+def test_form_waits_for_the_children_step_and_a_new_child_has_no_age(fresh):
+    """A trainee choosing 独生子女户 first sees what comes next, not an error; on the 子女 step the
+    message names that step; a child just added has a blank age and no health fee until one is typed."""
+    result = fresh.locator(f".{HOUSEHOLD}-result")
+    tab(fresh, t("widget.tab.household"))
+    enter(fresh, HOUSEHOLD, "residence", "rural")
+    enter(fresh, HOUSEHOLD, "household_type", "one_child")
+    expect(result.locator(".jihua-pending")).to_contain_text("下一步：在“子女”中登记孩子", timeout=WAIT_MS)
+    assert result.locator(".jihua-error").count() == 0  # no red box before the 子女 step
+    tab(fresh, t("widget.tab.parents"))
+    enter(fresh, HOUSEHOLD, "mother.age", 40)
+    expect(result.locator(".jihua-pending")).to_be_visible(timeout=WAIT_MS)
+    assert result.locator(".jihua-error").count() == 0
+    snap(fresh, "app-before-children-step")
+    tab(fresh, t("widget.tab.children"))  # reached: now the mismatch is named, with the step to fix
+    expect(result.locator(".jihua-error")).to_contain_text("请在“子女”中登记1个孩子", timeout=WAIT_MS)
+    enter(fresh, HOUSEHOLD, "children", 1)
+    age = field(fresh, HOUSEHOLD, "children[1].age").locator("input")
+    expect(result.locator(".jihua-pending")).to_contain_text("第1个孩子 · 年龄", timeout=WAIT_MS)
+    assert age.input_value() == ""  # no age until typed
+    assert "保健费" not in result.inner_text()  # and so no health fee line from a silent 0
+    snap(fresh, "app-new-child-blank-age")
+    enter(fresh, HOUSEHOLD, "children[1].age", 10)
+    expect(result).to_contain_text("独生子女保健费", timeout=WAIT_MS)
+    assert age.input_value() == "10" and result.locator(".jihua-error, .jihua-pending").count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 720}, PHONE], ids=["1280x720", "390x844"])
+def test_basis_part_is_closed_and_holds_the_codes(fresh, size):
+    fresh.set_viewport_size(size)
+    enter_household(fresh, HOUSEHOLD_FORM)
+    result = fresh.locator(f".{HOUSEHOLD}-result")
+    expect(result).to_contain_text(f"{money(ANNUAL_RAISED)} 元/年", timeout=WAIT_MS)
+    basis = result.locator("details.jihua-basis")
+    expect(basis).to_have_count(1)
+    assert basis.get_attribute("open") is None  # closed by default
+    seen = result.inner_text()  # what is rendered: a closed part's content is not
+    assert "独生子女家庭节育奖励" in seen and "E-ONECHILD-REWARD" not in seen and "RA-" not in seen
+    assert "依据" in basis.locator("summary").inner_text()
+    label = f"{size['width']}x{size['height']}"
+    result.evaluate("el => el.scrollIntoView({block: 'start'})")  # the result from its top
+    save_screenshot(fresh, f"app-result-{label}")
+    basis.locator("summary").click()  # a curious trainee opens it
+    expect(basis).to_have_attribute("open", "")
+    opened = basis.inner_text()
+    for words in ("E-ONECHILD-REWARD", "E-HEALTH-FEE", "六、二是", "R2"):  # codes, sections, readings
+        assert words in opened, words
+    basis.evaluate("el => { el.scrollIntoView({block: 'start'}); window.scrollBy(0, -60); }")
+    save_screenshot(fresh, f"app-basis-open-{label}")
+    tab(fresh, t("app.tab.audit"))  # the assessment calculator's result has its closed 依据 part too
+    enter_audit(fresh)
+    audit = fresh.locator(f".{AUDIT}-result")
+    expect(audit).to_contain_text(f"= {AUDIT_POINTS}分", timeout=WAIT_MS)
+    assert audit.locator("details.jihua-basis").get_attribute("open") is None
+    assert "D-UNCHECKED-CERT" not in audit.inner_text()
+    assert "D-UNCHECKED-CERT" in audit.locator("details.jihua-basis").text_content()
+
+
 # --- the app's numbers are the CLI's ---------------------------------------------------------------
 
 
