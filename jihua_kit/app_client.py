@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
@@ -30,6 +31,7 @@ __all__ = ["BROWSER_ACCEPT", "Phone", "PhoneError", "model_by_class"]
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 CONTROL_VERSION = "1.0.0"  # ipywidgets' widget control protocol
+WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"  # binary frames, as JupyterLab's kernel connection uses
 
 
 class PhoneError(RuntimeError):
@@ -123,7 +125,9 @@ class Phone:
     async def _connect(self) -> None:
         ws_url = self.base_url.replace("http", "ws", 1) + f"api/kernels/{self.kernel_id}/channels?session_id="
         request = HTTPRequest(ws_url + self._session, headers=self._cookie_header(), request_timeout=60)
-        self._ws = await websocket_connect(request, max_message_size=64 * 2**20)
+        self._ws = await websocket_connect(request, max_message_size=64 * 2**20, subprotocols=[WS_PROTOCOL])
+        if self._ws.selected_subprotocol != WS_PROTOCOL:
+            raise PhoneError(f"the server does not speak {WS_PROTOCOL}")
         self._updates = asyncio.Queue()
         self._reader = asyncio.ensure_future(self._read())
         await self._send("kernel_info_request", {})
@@ -136,17 +140,20 @@ class Phone:
                     if not future.done():
                         future.set_exception(PhoneError("the kernel's websocket closed"))
                 return
-            if isinstance(raw, bytes):  # messages with binary buffers: the app sends none
+            if not isinstance(raw, bytes):
                 continue
-            msg = json.loads(raw)
-            parent = msg.get("parent_header", {}).get("msg_id", "")
-            kind = msg["header"]["msg_type"]
-            if kind == "status" and msg["content"].get("execution_state") == "idle" and parent in self._pending:
+            _channel, parts = deserialize_msg_from_ws_v1(raw)
+            kind = json.loads(parts[0])["msg_type"]
+            if kind not in ("status", "comm_msg"):  # only these matter here: leave the rest unparsed
+                continue
+            parent = json.loads(parts[1]).get("msg_id", "")
+            content = json.loads(parts[3])
+            if kind == "status" and content.get("execution_state") == "idle" and parent in self._pending:
                 future = self._pending.pop(parent)
                 if not future.done():
                     future.set_result(time.perf_counter())
             elif kind == "comm_msg":
-                self._updates.put_nowait((time.perf_counter(), msg["content"]))
+                self._updates.put_nowait((time.perf_counter(), content))
 
     async def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> asyncio.Future:
         msg_id = uuid.uuid4().hex
@@ -154,10 +161,9 @@ class Phone:
         self._pending[msg_id] = done
         header = {"msg_id": msg_id, "username": "phone", "session": self._session, "msg_type": msg_type,
                   "version": "5.3", "date": datetime.now(UTC).isoformat()}  # fmt: skip
-        await self._ws.write_message(json.dumps({
-            "header": header, "parent_header": {}, "metadata": metadata or {}, "content": content,
-            "channel": "shell", "buffers": [],
-        }))  # fmt: skip
+        msg = {"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content}
+        frame = serialize_msg_to_ws_v1(msg, "shell", pack=lambda part: json.dumps(part).encode("utf-8"))
+        await self._ws.write_message(frame, binary=True)
         return done
 
     async def _request_states(self, timeout: float = 120) -> None:
@@ -200,6 +206,17 @@ class Phone:
                 if content["comm_id"] == result and "value" in data["state"]:
                     updated = at - sent
         return updated, idle_at - sent
+
+    async def open_tab(self, titles: list[str], index: int, timeout: float = 120) -> float:
+        """Select tab `index` of the Tab widget with these titles, as a tap does; returns seconds until
+        the kernel has done what that asks (the trainee app builds its assessment calculator then)."""
+        found = [mid for mid, s in self.states.items() if s["state"].get("titles") == titles]
+        if len(found) != 1:
+            raise PhoneError(f"{len(found)} tab widgets have the titles {titles}")
+        sent = time.perf_counter()
+        idle = await self._send("comm_msg", {"comm_id": found[0], "data": {
+            "method": "update", "state": {"selected_index": index}, "buffer_paths": []}})  # fmt: skip
+        return await asyncio.wait_for(idle, timeout) - sent
 
     def value(self, css_class: str) -> Any:
         """The current value of a widget (as last sent by the kernel)."""

@@ -186,20 +186,38 @@ class TraineeApp(WidgetApp):
     """The household calculator and the assessment calculator in tabs, with the app's style block.
 
     `household` and `audit` are the two calculators (their `.output` holds the result HTML);
-    `widget` is what to display.
+    `widget` is what to display. The assessment calculator (about 700 widgets, half the page) is
+    built when its tab is first opened, or when `audit` is first used: a page then opens with half
+    the widget state to send, and a pooled kernel holds half the memory.
     """
 
     plain_key = "app.plain"
+    AUDIT_TAB = 1
 
     def __init__(self, lang: str = "zh") -> None:
         self.lang = lang
         self.household = _Household(lang=lang)
-        self.audit = _Audit(lang=lang)
-        _replace_grids(self.audit, lang)
         _tag(self.household, HOUSEHOLD)
-        _tag(self.audit, AUDIT)
         self.household.scenario.add_class(f"{HOUSEHOLD}-scenario")
-        self.tabs = w.Tab([self.household.widget, self.audit.widget])
+        self._audit: _Audit | None = None
+        self.audit_slot = w.VBox([w.HTML(f"<p>{escape(t('app.opening_audit', lang))}</p>")])
+        self.tabs = w.Tab([self.household.widget, self.audit_slot])
         self.tabs.titles = [t("app.tab.household", lang), t("app.tab.audit", lang)]
+        self.tabs.observe(self._tab_opened, names="selected_index")
         self.widget = w.VBox([w.HTML(f"<style>{APP_CSS}</style>"), self.tabs], layout=w.Layout(width="100%"))
         self.widget.add_class(APP_CLASS)
+
+    @property
+    def audit(self) -> AuditCalculator:
+        """The assessment calculator, built (and put in its tab) on first use."""
+        if self._audit is None:
+            audit = _Audit(lang=self.lang)
+            _replace_grids(audit, self.lang)
+            _tag(audit, AUDIT)
+            self._audit = audit
+            self.audit_slot.children = (audit.widget,)
+        return self._audit
+
+    def _tab_opened(self, change: Any) -> None:
+        if change["new"] == self.AUDIT_TAB:
+            self.audit  # noqa: B018 -- builds it

@@ -642,6 +642,9 @@ def test_trainee_app_keeps_every_input_and_labels_results():
     from jihua_kit.app_layout import TraineeApp
 
     app = TraineeApp()
+    assert app._audit is None and "正在打开" in app.audit_slot.children[0].value  # built when its tab opens
+    app.tabs.selected_index = TraineeApp.AUDIT_TAB
+    assert app._audit is not None
     shown = _descendants(app.widget)
     for calc in (app.household, app.audit):
         missing = [key for key, widget in {**calc.inputs, **calc.reading_inputs}.items() if id(widget) not in shown]
