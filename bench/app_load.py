@@ -102,21 +102,25 @@ class Sampler(threading.Thread):
         with self.lock:
             self.peak_rss = self.peak_pss = 0
 
-    def cpu_seconds(self) -> float:
-        """CPU time (user + system) of the server and its kernels so far (ended kernels included
-        through the server's children times)."""
-        total = 0.0
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU time (user + system) so far of the server process itself and of its kernels (ended
+        kernels included, through the server's children times)."""
+        server = kernels = 0.0
         try:
             procs = [self.root, *self.root.children(recursive=True)]
         except psutil.NoSuchProcess:
-            return 0.0
+            return 0.0, 0.0
         for proc in procs:
             try:
                 cpu = proc.cpu_times()
-                total += cpu.user + cpu.system + (cpu.children_user + cpu.children_system if proc == self.root else 0)
+                if proc == self.root:
+                    server += cpu.user + cpu.system
+                    kernels += cpu.children_user + cpu.children_system
+                else:
+                    kernels += cpu.user + cpu.system
             except psutil.Error:
                 continue
-        return total
+        return server, kernels
 
 
 @dataclass
@@ -244,6 +248,7 @@ async def class_round(server: Server, n: int, room: app_server.Room, idle_pss: i
     cpu0, client0, wall0 = sampler.cpu_seconds(), time.process_time(), time.perf_counter()
     visits = await asyncio.gather(*(trainee(server, audit=True) for _ in range(n)))
     closed_at = time.perf_counter()
+    cpu1, client1 = sampler.cpu_seconds(), time.process_time()  # the round itself, not the pool's refill
     settle, status = await wait_for(server, lambda s: s["in_use"] == 0 and s["kernels"] <= room.pool, 60, "settle")
     _, _, kernel_procs = sampler.measure()
     after_close_rss, after_close_pss, _ = sampler.measure()
@@ -260,7 +265,8 @@ async def class_round(server: Server, n: int, room: app_server.Room, idle_pss: i
         "peak_rss": sampler.peak_rss, "peak_pss": sampler.peak_pss, "after_close_pss": after_close_pss,
         "after_close_rss": after_close_rss, "back_pss": back_pss, "idle_pss": idle_pss, "settle": settle,
         "kernels_after": status.get("kernels"), "in_use_after": status.get("in_use"), "kernel_procs": kernel_procs,
-        "rewarm": rewarm, "server_cpu": sampler.cpu_seconds() - cpu0, "client_cpu": time.process_time() - client0,
+        "rewarm": rewarm, "server_cpu": cpu1[0] - cpu0[0], "kernel_cpu": cpu1[1] - cpu0[1],
+        "client_cpu": client1 - client0,
         "load": os.getloadavg(),
     }  # fmt: skip
 
@@ -304,7 +310,8 @@ def report(r: dict, room: app_server.Room) -> None:
         f" <= pool ({room.pool}) within 60 s]; pool warm again after {r['rewarm']:.0f} s"
     )
     print(
-        f"    CPU time            server and kernels {r['server_cpu']:.1f} s, this client {r['client_cpu']:.1f} s;"
+        f"    CPU time            server process {r['server_cpu']:.1f} s, kernels {r['kernel_cpu']:.1f} s,"
+        f" this client {r['client_cpu']:.1f} s;"
         f" {'/'.join(f'{x:.2f}' for x in r['load'])} load average"
     )
 

@@ -9,6 +9,7 @@ Screenshots (1280x720 and 390x844) go to tests/screenshots/ (git-ignored).
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import os
@@ -323,3 +324,82 @@ def test_intro_names_the_controls_as_they_are_labelled():
     for term in quoted:
         assert term in labels or t("trainee.basis").startswith(term), term
     assert "情景" not in intro and "重置" not in intro  # the old names of 标准 and 重新填写
+
+
+# --- the room's arithmetic, on a stand-in for Voilà's pooling kernel manager ------------------------
+
+
+class _FakeVoilaPool:
+    """What `room_kernel_manager` relies on in Voilà's VoilaKernelManager, kept in memory: a pool of
+    futures per notebook, refilled to `kernel_pools_config[...]['pool_size']`, and live kernel IDs."""
+
+    def __init__(self, **kwargs):
+        self._pools, self._kernels, self.fills = {}, {}, []
+        self.kernel_pools_config = {"default": {"pool_size": 99}}
+        self.default_env_variables = {}
+        self.notebook_path = "trainee.ipynb"
+        self.fill_if_needed(delay=0, notebook_name=self.notebook_path)
+
+    def list_kernel_ids(self):
+        return list(self._kernels)
+
+    def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        size = self.kernel_pools_config["default"]["pool_size"]
+        self.fills.append((size, kwargs.get("extra_kernel_env_variables")))
+        pool = self._pools.setdefault(notebook_name, [])
+        pool.extend(asyncio.get_event_loop().create_future() for _ in range(size - len(pool)))
+
+    async def get_rendered_notebook(self, notebook_name, extra_kernel_env_variables=None, **kwargs):
+        content = await self._pools[notebook_name].pop(0)
+        self.fill_if_needed(notebook_name=notebook_name, extra_kernel_env_variables=extra_kernel_env_variables)
+        return content["task"], [], content["kernel_id"]
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        self._kernels.pop(kernel_id)
+
+    def notify_connect(self, kernel_id):
+        pass
+
+
+def _warm(pool: list, kernel_id: str, manager) -> None:
+    """The first pending pool item becomes a kernel that has run the notebook."""
+    item = next(f for f in pool if not f.done())
+    rendered = asyncio.get_event_loop().create_future()
+    rendered.set_result(None)
+    item.set_result({"task": rendered, "kernel_id": kernel_id})
+    manager._kernels[kernel_id] = type("Kernel", (), {})()
+
+
+def test_room_counts_hands_out_ready_kernels_and_never_exceeds_the_cap():
+    async def scenario() -> None:
+        km = app_room.room_kernel_manager(_FakeVoilaPool, pool_size=2, cap=3, warm_parallel=1, claim_timeout=60,
+                                          token="tok123")()  # fmt: skip
+        pool = km._pools["trainee.ipynb"]
+        assert [size for size, _ in km.fills] == [2] and len(pool) == 2  # the pool, not Voilà's 99
+        assert km.admit() == "warming"  # nothing ready yet: the wait page, no kernel
+        _warm(pool, "k1", km)
+        pool.reverse()  # Voilà would take the first item, still warming; the room takes the ready one
+        assert km.admit() == "ok" and km.room_status()["pool_ready"] == 1
+        _, _, kid = await km.get_rendered_notebook("trainee.ipynb", {"VOILA_REQUEST_URL": "http://h/?token=tok123"})
+        assert kid == "k1" and km.in_use_count() == 1
+        size, env = km.fills[-1]
+        assert size == 2 and env == {"VOILA_REQUEST_URL": "http://h/"}  # the next kernel never sees the token
+        for k in ("k2", "k3"):
+            _warm(pool, k, km)
+            await km.get_rendered_notebook("trainee.ipynb")
+        status = km.room_status()
+        assert status["in_use"] == 3 and status["full"] and km.admit() == "full"
+        assert km.fills[-1][0] == 0  # at the cap the pool is not refilled: in use + pooled <= 3
+        assert status["in_use"] + len(pool) <= 3
+        await km.shutdown_kernel("k2")  # a trainee leaves: the slot returns to the pool
+        assert km.in_use_count() == 2 and km.fills[-1][0] == 1 and km.admit() == "warming"
+        assert km.in_use_count() + len(pool) <= 3
+
+    asyncio.run(scenario())
+
+
+def test_scrub_token_keeps_the_rest_of_the_address():
+    env = {"VOILA_REQUEST_URL": "http://h:1/?a=1&token=tok123&b=2", "QUERY_STRING": "token=tok123", "HOME": "/h"}
+    assert app_room.scrub_token(env, "tok123") == {"VOILA_REQUEST_URL": "http://h:1/?a=1&b=2", "QUERY_STRING": "",
+                                                   "HOME": "/h"}  # fmt: skip
+    assert app_room.scrub_token(env, "") == env
