@@ -327,15 +327,15 @@ async def soak(server: Server, room: app_server.Room, sessions: int, loads: int,
     start = time.perf_counter()
 
     async def session(k: int) -> None:
-        await asyncio.sleep(rng.uniform(0, gap))
-        for _ in range(per_session):
+        first = rng.uniform(0, gap)
+        for i in range(per_session):  # load i at about start + first + i * gap (jittered), whatever the load took
+            await asyncio.sleep(max(0.0, start + first + (i + rng.uniform(-0.3, 0.3)) * gap - time.perf_counter()))
             leave_quietly = rng.random() < 0.1
             visit = await trainee(server, fill=rng.random() < 0.5, beacon=not leave_quietly, deadline=gap * 2)
             counts[0] += 1
             vanished[0] += leave_quietly
             if visit.error:
                 errors.append(visit.error)
-            await asyncio.sleep(rng.uniform(0.5, 1.5) * gap)
 
     async def watch() -> None:
         while True:

@@ -138,6 +138,7 @@ class Phone:
             if raw is None:
                 for future in self._pending.values():
                     if not future.done():
+                        future.add_done_callback(lambda f: f.exception())  # fine if nobody waits for it
                         future.set_exception(PhoneError("the kernel's websocket closed"))
                 return
             if not isinstance(raw, bytes):
