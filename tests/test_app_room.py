@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -395,7 +396,9 @@ def test_room_counts_hands_out_ready_kernels_and_never_exceeds_the_cap():
         assert km.in_use_count() == 2 and km.fills[-1][0] == 1 and km.admit() == "warming"
         assert km.in_use_count() + len(pool) <= 3
 
-    asyncio.run(scenario())
+    # A loop of its own, in a thread: the session's Playwright driver may hold this thread's loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 def test_scrub_token_keeps_the_rest_of_the_address():
