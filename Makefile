@@ -16,7 +16,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.c
 # reveal.js and friends for the slide decks, installed from slides/package-lock.json (npm's own stamp).
 REVEAL := slides/node_modules/.package-lock.json
 
-.PHONY: setup lab app class test lint format clean slides handouts bench
+.PHONY: setup lab app class test lint format clean slides handouts bench bench-app notebooks
 
 setup: $(STAMP)
 
@@ -34,18 +34,36 @@ lab: $(STAMP)
 		--ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 ## make app: the trainee calculators as a web page (Voilà, app/trainee.ipynb) on http://127.0.0.1:8866/;
-## fails if APP_PORT is taken. HOST=0.0.0.0 serves the training room's network and asks for a token
-## (TOKEN=… or a random one, printed in the address); see README.
+## fails if APP_PORT is taken. HOST=0.0.0.0 serves the training room's network and asks for a token:
+## a random one printed in the address, or your own from TOKEN_FILE=path or `TOKEN=… make app`
+## (never `make app TOKEN=…`: make's arguments show in ps). POOL=n kernels kept warm, CAP=n trainees
+## at once (default 40 and 40, an 8 GB laptop), IDLE=minutes before a disconnected page's kernel ends.
+app: export JIHUA_APP_TOKEN = $(TOKEN)
 app: $(STAMP)
-	$(PY) -m jihua_kit.app_server --host $(HOST) --port $(APP_PORT) $(if $(TOKEN),--token $(TOKEN))
+ifeq ($(origin TOKEN),command line)
+	@echo "口令不要写在 make 的参数里（本机任何人用 ps 都能看到）：请用 TOKEN=口令 make app …，或 make app TOKEN_FILE=口令文件"
+	@echo "Keep the token out of make's arguments (anyone on this computer sees them in ps): use TOKEN=… make app …, or make app TOKEN_FILE=file"
+	@exit 2
+endif
+	$(PY) -m jihua_kit.app_server --host $(HOST) --port $(APP_PORT) $(if $(POOL),--pool $(POOL)) \
+		$(if $(CAP),--cap $(CAP)) $(if $(IDLE),--idle $(IDLE)) $(if $(TOKEN_FILE),--token-file $(TOKEN_FILE))
 
 ## make class SESSION=name: a class session (live quiz): the trainee app with a 课堂测验 tab on APP_PORT and
 ## the trainer's console on http://127.0.0.1:8867/ (this computer only); answers kept in classes/NAME.sqlite
-## (DB=path to choose). HOST=0.0.0.0 for the room's network (token as in make app). See README.
+## (DB=path to choose). HOST=0.0.0.0 for the room's network; tokens, POOL, CAP and IDLE as in make app
+## (TRAINER_TOKEN_FILE=path or `TRAINER_TOKEN=… make class` for the console's own token). See README.
+class: export JIHUA_APP_TOKEN = $(TOKEN)
+class: export JIHUA_TRAINER_TOKEN = $(TRAINER_TOKEN)
 class: $(STAMP)
+ifneq ($(filter command line,$(origin TOKEN) $(origin TRAINER_TOKEN)),)
+	@echo "口令不要写在 make 的参数里（本机任何人用 ps 都能看到）：请用 TOKEN=口令 make class …，或 TOKEN_FILE=口令文件"
+	@echo "Keep tokens out of make's arguments (anyone on this computer sees them in ps): use TOKEN=… make class …, or TOKEN_FILE=file"
+	@exit 2
+endif
 	@test -n "$(SESSION)" || { echo "请给出测验名称：make class SESSION=名称 / give a session name: make class SESSION=name"; exit 2; }
 	$(BIN)/jihua-kit class serve --session "$(SESSION)" $(if $(DB),--db "$(DB)") --host $(HOST) --port $(APP_PORT) \
-		--trainer-port $(TRAINER_PORT) $(if $(TOKEN),--token $(TOKEN))
+		--trainer-port $(TRAINER_PORT) $(if $(POOL),--pool $(POOL)) $(if $(CAP),--cap $(CAP)) $(if $(IDLE),--idle $(IDLE)) \
+		$(if $(TOKEN_FILE),--token-file $(TOKEN_FILE)) $(if $(TRAINER_TOKEN_FILE),--trainer-token-file $(TRAINER_TOKEN_FILE))
 
 ## make test: lint, unit and property tests, then every notebook through nbval
 ## (fetches reveal.js for the slide tests once when npm is present; without it they skip)
@@ -75,6 +93,17 @@ bench: $(STAMP)
 	$(PY) bench/bench_sheets.py
 	$(PY) bench/notebooks.py
 	$(PY) bench/class_answers.py
+	$(PY) bench/app_load.py
+
+## make bench-app: the trainee app under a class's load on 127.0.0.1 (10, 20, 40 phones; under 5 minutes);
+## SOAK=1 adds 200 page loads by 20 sessions over 10 minutes. BENCH_ARGS=… passes other options (--help).
+bench-app: $(STAMP)
+	$(PY) bench/app_load.py $(if $(SOAK),--soak) $(BENCH_ARGS)
+
+## make notebooks: re-execute every chapter in place as it is stored (after a data or code change
+## that moves their outputs; NB=notebooks/06_cost.ipynb for one). Check the diff before committing.
+notebooks: $(STAMP)
+	$(PY) notebooks/execute.py $(NB)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

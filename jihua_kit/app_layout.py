@@ -45,6 +45,10 @@ APP_CSS = f"""
 .{APP_CLASS} .jihua-parity-cell {{ width: 4.8em; }}
 .{APP_CLASS} .jihua-parity-cell .widget-inline-hbox {{ width: 100% !important; min-width: 0; margin: 1px 0; }}
 .{APP_CLASS} .jihua-parity-cell input {{ width: 100%; min-width: 0; flex: 1 1 auto; }}
+.{APP_CLASS} details.jihua-basis {{ margin: 0.6em 0; border: 1px solid #ddd; border-radius: 4px; padding: 0 0.5em; }}
+.{APP_CLASS} details.jihua-basis > summary {{ cursor: pointer; padding: 0.45em 0; color: #2e6f9e; font-weight: bold; }}
+.{APP_CLASS} details.jihua-basis[open] > summary {{ border-bottom: 1px solid #eee; margin-bottom: 0.4em; }}
+.{APP_CLASS} details.jihua-basis td, .{APP_CLASS} details.jihua-basis li {{ font-size: 0.92em; }}
 @media (max-width: {PHONE}) {{
   body, #rendered_cells {{ padding-left: 4px !important; padding-right: 4px !important; }}
   .{APP_CLASS} .widget-hbox > .widget-html:first-child {{ width: auto !important; min-width: 0 !important;
@@ -120,11 +124,11 @@ class _Cards:
 
 
 class _Household(_Cards, HouseholdCalculator):
-    pass
+    view = "trainee"
 
 
 class _Audit(_Cards, AuditCalculator):
-    pass
+    view = "trainee"
 
 
 def css_name(key: str) -> str:
@@ -182,7 +186,9 @@ class TraineeApp(WidgetApp):
     """The household calculator and the assessment calculator in tabs, with the app's style block.
 
     `household` and `audit` are the two calculators (their `.output` holds the result HTML);
-    `widget` is what to display.
+    `widget` is what to display. The assessment calculator (about 700 widgets, half the page) is
+    built when its tab is first opened, or when `audit` is first used: a page then opens with half
+    the widget state to send, and a pooled kernel holds half the memory.
     """
 
     plain_key = "app.plain"
@@ -190,13 +196,29 @@ class TraineeApp(WidgetApp):
     def __init__(self, lang: str = "zh", extra_tabs: Iterable[tuple[str, Any]] = ()) -> None:
         self.lang = lang
         self.household = _Household(lang=lang)
-        self.audit = _Audit(lang=lang)
-        _replace_grids(self.audit, lang)
         _tag(self.household, HOUSEHOLD)
-        _tag(self.audit, AUDIT)
         self.household.scenario.add_class(f"{HOUSEHOLD}-scenario")
         extra = list(extra_tabs)  # (title, widget) shown first, e.g. the class quiz (class_quiz_widget.class_tabs)
-        self.tabs = w.Tab([*(widget for _, widget in extra), self.household.widget, self.audit.widget])
+        self._audit: _Audit | None = None
+        self.audit_slot = w.VBox([w.HTML(f"<p>{escape(t('app.opening_audit', lang))}</p>")])
+        self.audit_tab = len(extra) + 1  # the assessment calculator's tab, built when first opened
+        self.tabs = w.Tab([*(widget for _, widget in extra), self.household.widget, self.audit_slot])
         self.tabs.titles = [*(title for title, _ in extra), t("app.tab.household", lang), t("app.tab.audit", lang)]
+        self.tabs.observe(self._tab_opened, names="selected_index")
         self.widget = w.VBox([w.HTML(f"<style>{APP_CSS}</style>"), self.tabs], layout=w.Layout(width="100%"))
         self.widget.add_class(APP_CLASS)
+
+    @property
+    def audit(self) -> AuditCalculator:
+        """The assessment calculator, built (and put in its tab) on first use."""
+        if self._audit is None:
+            audit = _Audit(lang=self.lang)
+            _replace_grids(audit, self.lang)
+            _tag(audit, AUDIT)
+            self._audit = audit
+            self.audit_slot.children = (audit.widget,)
+        return self._audit
+
+    def _tab_opened(self, change: Any) -> None:
+        if change["new"] == self.audit_tab:
+            self.audit  # noqa: B018 -- builds it

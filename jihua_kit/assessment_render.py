@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from jihua_kit.explain_render import basis_html
 from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
 from jihua_kit.textfmt import code_label, format_number, list_sep
@@ -139,6 +140,47 @@ class Rendering:
         if self.readings:
             reads = "".join(f"<li>{e(self.reading_text(r))}</li>" for r in self.readings)
             parts.append(f"<p>{e(self._t('assess.h.readings'))}</p><ul>{reads}</ul>")
+        parts.append(f"<p><i>{e(self._t('assess.caveat'))}</i></p></div>")
+        return "".join(parts)
+
+    def to_trainee_html(self) -> str:
+        """The trainee's view: findings by name with what was found, the arithmetic and the points;
+        rule IDs with their sections, the figures and the readings in the collapsed 依据 part."""
+        e = escape
+        cols = [self._t("trainee.col.finding")]
+        cols += [self._t(f"assess.col.{c}") for c in ("detail", "arithmetic", "points")]
+        head = "".join(f"<th>{e(c)}</th>" for c in cols)
+        body = "".join(
+            f"<tr><td><b>{e(ln.name)}</b></td><td>{e(str(ln.detail))}</td><td>{e(str(ln.arithmetic))}</td>"
+            f"<td>{format_number(ln.points)}</td></tr>"
+            for ln in self.lines
+        )
+        parts = [f"<div class='jihua-assessment jihua-trainee' lang='{self.lang}'>", f"<h4>{e(self.title())}</h4>"]
+        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" if self.lines
+                     else f"<p>{e(self._t('assess.none'))}</p>")  # fmt: skip
+        parts.append(f"<p><b>{e(self._t('assess.total', text=self.total_text()))}</b></p>")
+        flags = "".join(
+            f"<li>[{e(self._t('assess.yes' if f.raised else 'assess.no'))}] <b>{e(f.label)}</b>: {e(f.reason)}</li>"
+            for f in self.flags
+        )
+        parts.append(f"<p>{e(self._t('assess.h.flags'))}</p><ul>{flags}</ul>")
+        if self.consequences:
+            items = "".join(f"<li>{e(c)}</li>" for c in self.consequences)
+            parts.append(f"<p>{e(self._t('assess.h.consequences'))}</p><ul>{items}</ul>")
+        seen, rules = set(), []
+        for ln in self.lines:
+            if ln.id not in seen:
+                seen.add(ln.id)
+                rules.append(f"<tr><td>{e(ln.name)}</td><td>{e(ln.id)}</td><td>{e(ln.section)}</td></tr>")
+        rules += [f"<tr><td>{e(f.label)}</td><td>{e(f.name)}</td><td>{e(f.section)}</td></tr>" for f in self.flags]
+        basis = [f"<table><tr><th>{e(cols[0])}</th><th>{e(self._t('assess.col.id'))}</th>"
+                 f"<th>{e(self._t('assess.col.section'))}</th></tr>{''.join(rules)}</table>"]  # fmt: skip
+        figures = "".join(f"<li>{e(f)}</li>" for f in self.figures)
+        basis.append(f"<p>{e(self._t('assess.h.figures'))}</p><ul>{figures}</ul>")
+        if self.readings:
+            reads = "".join(f"<li>{e(r['id'])} {e(r['title'])}: {e(r['label'])}</li>" for r in self.readings)
+            basis.append(f"<p>{e(self._t('assess.h.readings'))}</p><ul>{reads}</ul>")
+        parts.append(basis_html(self.lang, "".join(basis)))
         parts.append(f"<p><i>{e(self._t('assess.caveat'))}</i></p></div>")
         return "".join(parts)
 

@@ -228,13 +228,16 @@ def audit_result_html(
     lang: str = "zh",
     readings: Mapping[str, str] | None = None,
     sections: Iterable[str] | None = None,
+    view: str = "full",
 ) -> str:
     """The explanation of the unit on the form as HTML: each deduction line with its arithmetic and
     section, the total, the flags with their reasons, the consequences (the 双无 ladder when the
     pledge is broken), the figures and readings used. For bad input: the library's Chinese (or
     English) message naming the input to correct. Never raises `KitError`.
 
-    `sections` (a subset of `SECTIONS`) limits the flags listed to those parts of the form.
+    `sections` (a subset of `SECTIONS`) limits the flags listed to those parts of the form. `view`
+    "trainee" (the trainee app) leads with the findings' names and keeps rule IDs, figures and
+    readings in a collapsed 依据 part; "full" (the chapters) shows everything.
     """
     labels = form_labels(lang) | {f.key: f.text(lang) for f in reading_fields(lang)}
     labels["readings"] = t("auditw.section.readings", lang)
@@ -245,7 +248,8 @@ def audit_result_html(
         expl = explain_unit(record, params, lang)
     except KitError as err:
         return error_html(err, lang, labels | {path: labels[key] for path, key in paths.items()})
-    return f"<div class='jihua-audit-result'>{_shown(expl, sections).to_html()}</div>"
+    shown = _shown(expl, sections)
+    return f"<div class='jihua-audit-result'>{shown.to_trainee_html() if view == 'trainee' else shown.to_html()}</div>"
 
 
 def _resolve(source: str | Path) -> tuple[Path, str | None]:

@@ -193,7 +193,7 @@ class AuditCalculator(_Live):
         return {f.key: v for f in self.reading_fields if (v := self.reading_inputs[f.key].value) != f.default}
 
     def _render(self) -> str:
-        return audit_result_html(self.values(), self.lang, self.readings(), self.sections)
+        return audit_result_html(self.values(), self.lang, self.readings(), self.sections, self.view)
 
     def _apply(self, values: Mapping[str, Any], readings: Mapping[str, str]) -> str:
         def setter() -> None:

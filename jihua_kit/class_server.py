@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,7 +33,7 @@ from jihua_kit.quiz import load_quiz
 
 __all__ = [
     "CLASS_NOTEBOOK", "DEFAULT_TRAINER_PORT", "ENV_DB", "ENV_SESSION", "ENV_URL", "TRAINER_NOTEBOOK", "class_env",
-    "open_or_create", "port_taken", "serve", "server_commands",
+    "open_or_create", "serve", "server_commands",
 ]  # fmt: skip
 
 CLASS_NOTEBOOK = REPO_ROOT / "app" / "class.ipynb"  # the trainee app with the 课堂测验 tab first
@@ -82,6 +81,10 @@ def _stop(procs: Mapping[str, subprocess.Popen]) -> None:
             proc.wait()
 
 
+TRAINER_TOKEN_ENV = "JIHUA_TRAINER_TOKEN"  # the trainer token, when not in a file
+TRAINER_ROOM = app_server.Room(pool=1, cap=4)  # the console: one page (a second screen or a reload at most)
+
+
 def server_commands(
     db: Path,
     session: str,
@@ -91,36 +94,26 @@ def server_commands(
     trainer_host: str,
     trainer_port: int,
     trainer_token: str,
+    room: app_server.Room = app_server.Room(),  # noqa: B008 -- frozen
 ) -> dict[str, tuple[list[str], dict[str, str]]]:
-    """{"trainees": (command, environment), "trainer": (…)}: the two Voilà servers of a session.
-    The trainer's console is a server of its own, so the trainees' token never opens it; off
-    127.0.0.1 it needs its own token."""
+    """{"trainees": (command, environment), "trainer": (…)}: the two servers of a session, each the
+    room server of `make app` (warm pool, cap, kernels ended with their page). The trainer's console
+    is a server of its own, so the trainees' token never opens it; off 127.0.0.1 it needs its own
+    token. Tokens reach the servers in private files (`app_server.write_token_file`, deleted by the
+    server once read), never in an argument or a kernel's environment; only the console's kernels
+    learn the trainees' address (to show it on the projector)."""
     if port == trainer_port:
         raise KitError("class.same_port", port=port)
     if app_server.needs_token(trainer_host) and not trainer_token:
         raise KitError("class.trainer_token_needed")
     if trainer_token and trainer_token == token:
         raise KitError("class.same_token")
-    env = class_env(db, session, app_server.app_url(host, port, token))
-    return {
-        "trainees": (app_server.voila_command(host, port, token, notebook=CLASS_NOTEBOOK),
-                     app_server.voila_env(token, base=env)),
-        "trainer": (app_server.voila_command(trainer_host, trainer_port, trainer_token, notebook=TRAINER_NOTEBOOK),
-                    app_server.voila_env(trainer_token, base=env)),
-    }  # fmt: skip
-
-
-def port_taken(host: str, port: int) -> bool:
-    """Whether a server listens on `port`. Unlike a bare bind, connections of a server that just
-    stopped (TIME_WAIT, for a minute after a crash) do not count: a restart right away works."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return True
-    return False
+    files = {tok: app_server.write_token_file(tok) if tok else "" for tok in {token, trainer_token}}
+    trainee_env = app_server.voila_env(class_env(db, session))
+    trainer_env = app_server.voila_env(class_env(db, session, app_server.app_url(host, port, token)))
+    trainees = app_server.voila_command(host, port, files[token], CLASS_NOTEBOOK, room)
+    trainer = app_server.voila_command(trainer_host, trainer_port, files[trainer_token], TRAINER_NOTEBOOK, TRAINER_ROOM)
+    return {"trainees": (trainees, trainee_env), "trainer": (trainer, trainer_env)}
 
 
 def serve(
@@ -133,12 +126,13 @@ def serve(
     trainer_port: int = DEFAULT_TRAINER_PORT,
     trainer_token: str = "",
     lang: str = "zh",
+    room: app_server.Room = app_server.Room(),  # noqa: B008 -- frozen
 ) -> int:
     """Open (or create) the session, start both servers, print both addresses, wait for Ctrl+C."""
     if port == trainer_port:
         raise KitError("class.same_port", port=port)
     for h, p in ((host, port), (trainer_host, trainer_port)):
-        if port_taken(h, p):
+        if app_server.port_in_use(h, p):
             for lang_ in ("zh", "en"):
                 print(t("app.port_taken", lang_, port=p), file=sys.stderr)
             return 1
@@ -157,7 +151,7 @@ def serve(
     trainer_token = trainer_token or (app_server.new_token() if app_server.needs_token(trainer_host) else "")
     url = app_server.app_url(host, port, token)
     trainer_url = app_server.app_url(trainer_host, trainer_port, trainer_token)
-    commands = server_commands(path, info.name, host, port, token, trainer_host, trainer_port, trainer_token)
+    commands = server_commands(path, info.name, host, port, token, trainer_host, trainer_port, trainer_token, room)
     procs = {which: subprocess.Popen(cmd, env=env) for which, (cmd, env) in commands.items()}
     _say("class.serving_trainees", url=url)
     _say("app.token_note" if token else "app.local_note")

@@ -61,6 +61,20 @@ def changes_text(changes: dict[str, str], lang: str) -> str:
     return clause_sep(lang).join(parts)
 
 
+def basis_html(lang: str, body: str) -> str:
+    """The collapsed 依据 part of a trainee's result: rule IDs, figures with their sections, readings.
+    Closed until the trainee opens it (a plain <details>, no script)."""
+    return f"<details class='jihua-basis'><summary>{escape(t('trainee.basis', lang))}</summary>{body}</details>"
+
+
+def _rows(cells: list[list[str]]) -> str:
+    return "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in cells)
+
+
+def _head(names: list[str]) -> str:
+    return "<tr>" + "".join(f"<th>{escape(n)}</th>" for n in names) + "</tr>"
+
+
 class Rendering:
     """Text, HTML, DataFrame and JSON for an `Explanation`."""
 
@@ -186,6 +200,40 @@ class Rendering:
             f"</tr>{missed}</table><p><small>{escape(self._t('params.detail.caveat'))}</small></p></div>"
         )
 
+    def to_trainee_html(self) -> str:
+        """The trainee's view: benefit names lead (amount, condition, arithmetic); rule IDs, figures
+        with their sections and readings wait in the collapsed 依据 part, right below the amounts;
+        then what the household does not get, and why."""
+        heads = self._t("ent.header").split("|")
+        sep = "；" if self.lang == "zh" else "; "
+        got = "".join(
+            f"<tr><td><b>{escape(line.name)}</b></td><td>{escape(self._t('kind.' + line.kind))}</td>"
+            f"<td>{escape(money(line.low, line.high, line.kind, self.lang, line.points))}</td>"
+            f"<td>{escape(line.text)}<br><small>{escape(line.arithmetic)}</small></td></tr>"
+            for line in self.received
+        )
+        totals = "".join(f"<tr><th colspan='2'>{escape(a)}</th><th colspan='2'>{escape(b)}</th></tr>"
+                         for a, b in self.total_rows())  # fmt: skip
+        missed = _rows([[line.name, line.text] for line in self.not_received])
+        got_basis = _head([self._t("trainee.col.benefit"), self._t("trainee.col.code"), self._t("trainee.col.figures"),
+                           self._t("ent.label.readings")])  # fmt: skip
+        got_basis += _rows([[line.name, line.id, sep.join(figure_text(f, self.lang) for f in line.figures),
+                             readings_text(line, self.lang) or "—"] for line in self.received])  # fmt: skip
+        missed_basis = _head([self._t("trainee.col.benefit"), self._t("trainee.col.code")])
+        missed_basis += _rows([[line.name, line.id] for line in self.not_received])
+        basis = (f"<table><caption>{escape(self._t('ent.received'))}</caption>{got_basis}</table>"
+                 f"<table><caption>{escape(self._t('ent.not_received'))}</caption>{missed_basis}</table>")  # fmt: skip
+        changes = f"<p>{escape(self._changes())}</p>" if self._changes() else ""
+        return (
+            f"<div class='jihua-explain jihua-trainee'><h4>{escape(self.heading())}</h4>{changes}"
+            f"<table><caption>{escape(self._t('ent.received'))}</caption>"
+            f"{_head([self._t('trainee.col.benefit'), heads[1], heads[2], self._t('ent.label.condition')])}"
+            f"{got}{totals}</table>{basis_html(self.lang, basis)}"
+            f"<table><caption>{escape(self._t('ent.not_received'))}</caption>"
+            f"{_head([self._t('trainee.col.benefit'), self._t('ent.label.reason')])}{missed}</table>"
+            f"<p><small>{escape(self._t('params.detail.caveat'))}</small></p></div>"
+        )
+
     def _repr_html_(self) -> str:
         return self.to_html()
 
@@ -271,6 +319,23 @@ class CompareRendering:
         )
         title = escape(t("ent.compare.title", lang, household=self._who(), a=la, b=lb))
         return f"<div class='jihua-compare'><h4>{title}</h4><table><tr>{heads}</tr>{body}</table></div>"
+
+    def to_trainee_html(self) -> str:
+        """The comparison for a trainee: benefit names lead; rule IDs in the collapsed 依据 part."""
+        lang = self.a.lang
+        la, lb = self._labels()
+        heads = t("ent.compare.header", lang, a=la, b=lb).split("|")
+        rows = self._table_rows()
+        body = "".join(f"<tr><td><b>{escape(r[1])}</b></td>" + "".join(f"<td>{escape(c)}</td>" for c in r[2:]) + "</tr>"
+                       for r in rows)  # fmt: skip
+        title = escape(t("ent.compare.title", lang, household=self._who(), a=la, b=lb))
+        basis = _head([t("trainee.col.benefit", lang), t("trainee.col.code", lang)])
+        basis += _rows([[r[1], r[0]] for r in rows if r[0]])
+        return (
+            f"<div class='jihua-compare jihua-trainee'><h4>{title}</h4>"
+            f"<table>{_head([t('trainee.col.benefit', lang), *heads[1:]])}{body}</table>"
+            f"{basis_html(lang, f'<table>{basis}</table>')}</div>"
+        )
 
     def __repr__(self) -> str:
         return self.to_text()

@@ -9,6 +9,7 @@ an error the library raises about a field names the input to correct. The calcul
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,21 @@ from jihua_kit.households import CATEGORIES, EMPTY, EVENT_BOOLS, EVENT_INTS, SLO
 from jihua_kit.i18n import t
 from jihua_kit.params import load_parameters
 from jihua_kit.textfmt import named
-from jihua_kit.widgets_common import Field, field_labels, safe_html
+from jihua_kit.widgets_common import Field, error_html, field_labels, pending_html
 
 __all__ = [
-    "CHILD_EVENTS", "COMPARE", "FIELDS", "PARENTS", "SCENARIOS", "blank_values", "compare_html", "example_choices",
-    "form_labels", "form_to_case", "household_result_html", "lines_frame", "reading_fields", "totals_line",
-    "values_from_case",
+    "CHILD_EVENTS", "CHILDREN_STEP", "COMPARE", "FIELDS", "PARENTS", "SCENARIOS", "blank_values", "compare_html",
+    "example_choices", "form_labels", "form_to_case", "household_result_html", "lines_frame", "missing_inputs",
+    "reading_fields", "totals_line", "values_from_case",
 ]  # fmt: skip
 
 COMPARE = "compare"  # the scenario switch's third position: baseline against raised
 SCENARIOS = ("raised", "baseline", COMPARE)
 CHILD_EVENTS = ("college_child", "graduate_child", "child_died")  # name a child by number (0 = none)
 PARENTS = ("mother", "father")
+# Checks that hold between the household type and the children: on the form they are settled on the
+# 子女 step, so a trainee who has not reached it yet is told what comes next instead of an error.
+CHILDREN_STEP = {"case.onechild_count": "widget.step.onechild", "case.twogirl_children": "widget.step.twogirl"}
 
 
 def _choice(key: str, label: str, default: Any, values: tuple[Any, ...], group: str, opt: str = "") -> Field:
@@ -68,7 +72,7 @@ def _fields() -> tuple[Field, ...]:
     out.append(_choice("children", "widget.field.children", 0, (0, *SLOTS), "children"))
     for k in SLOTS:
         group = f"child{k}"
-        out.append(Field(f"children[{k}].age", "widget.field.age", "int", 0, group=group))
+        out.append(Field(f"children[{k}].age", "widget.field.age", "optint", None, group=group))  # blank until typed
         sexes = tuple(s for s in CATEGORIES[f"c{k}_sex"] if s)
         out.append(_choice(f"children[{k}].sex", "widget.field.sex", sexes[0], sexes, group, opt="sex"))
         out.append(Field(f"children[{k}].alive", "widget.field.alive", "bool", True, group=group))
@@ -210,12 +214,54 @@ def totals_line(expl: Explanation) -> str:
     return sep.join(f"{label}{colon}{value}" for label, value in expl.total_rows())
 
 
-def _explain_html(values: Mapping[str, Any], scenario: str, readings: Mapping[str, str] | None, lang: str) -> str:
-    return explain(form_to_case(values), scenario, dict(readings or {}), lang).to_html()
+def missing_inputs(values: Mapping[str, Any]) -> list[str]:
+    """Inputs of the form still blank that the household needs (a recorded child's age)."""
+    v = blank_values() | dict(values)
+    n = v["children"]
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= len(SLOTS):
+        return []  # a bad count: form_to_case names it
+    return [key for k in SLOTS[:n] if v[key := f"children[{k}].age"] is None]
 
 
-def _compare_html(values: Mapping[str, Any], readings: Mapping[str, str] | None, lang: str) -> str:
-    return compare(form_to_case(values), "baseline", "raised", dict(readings or {}), lang).to_html()
+def _step_html(err: KitError, lang: str, reached: bool) -> str:
+    """A household-type/children mismatch: before the 子女 step a note of what comes next; after it
+    an error that names the step to fix in plain words."""
+    step, kind = t("widget.tab.children", lang), t("widget.tab.household", lang)
+    if not reached:
+        return pending_html(t("widget.pending.title", lang), [t("widget.pending.children", lang, step=step)])
+    got = err.info.get("got")
+    text = t(CHILDREN_STEP[err.key], lang, step=step, got=got, girls=err.info.get("girls", 0))
+    return (
+        "<div class='jihua-error' style='border-left:4px solid #c0392b;padding:0.4em 0.8em;background:#fdf0ef'>"
+        f"<b>{escape(t('widget.error.title', lang))}</b><p>{escape(text)}</p>"
+        f"<p><small>{escape(t('widget.step.or_type', lang, step=kind))}</small></p></div>"
+    )
+
+
+def _result(render: Any, values: Mapping[str, Any], *args: Any, lang: str, children_reached: bool) -> str:
+    """`render(values, *args, lang)`, or what the trainee should see instead: the inputs still to
+    fill in, a note or an error for the children step, the library's message naming the input."""
+    missing = missing_inputs(values)
+    if missing:
+        labels = "、".join(form_labels(lang)[k] for k in missing)
+        return pending_html(t("widget.pending.title", lang), [t("widget.pending.missing", lang, labels=labels)])
+    try:
+        return render(values, *args, lang=lang)
+    except KitError as err:
+        if err.key in CHILDREN_STEP:
+            return _step_html(err, lang, children_reached)
+        return error_html(err, lang, form_labels(lang))
+
+
+def _explain_html(values: Mapping[str, Any], scenario: str, readings: Mapping[str, str] | None, view: str,
+                  lang: str) -> str:  # fmt: skip
+    expl = explain(form_to_case(values), scenario, dict(readings or {}), lang)
+    return expl.to_trainee_html() if view == "trainee" else expl.to_html()
+
+
+def _compare_html(values: Mapping[str, Any], readings: Mapping[str, str] | None, view: str, lang: str) -> str:
+    comparison = compare(form_to_case(values), "baseline", "raised", dict(readings or {}), lang)
+    return comparison.to_trainee_html() if view == "trainee" else comparison.to_html()
 
 
 def household_result_html(
@@ -223,14 +269,27 @@ def household_result_html(
     scenario: str = "raised",
     readings: Mapping[str, str] | None = None,
     lang: str = "zh",
+    children_reached: bool = True,
+    view: str = "full",
 ) -> str:
     """The explanation of the household on the form (`scenario` "compare": baseline against raised),
-    or, for bad input, the library's message naming the input to correct. Never raises KitError."""
+    or, for bad input, the library's message naming the input to correct. Never raises KitError.
+
+    A form not finished yet gets a neutral note instead: a recorded child's age still blank, or (while
+    `children_reached` is False, i.e. the trainee has not come to the 子女 step) a household type
+    that needs children not recorded yet. `view` "trainee" (the trainee app) leads with the benefits'
+    names and keeps rule IDs, figures and readings in a collapsed 依据 part; "full" shows everything."""
     if scenario == COMPARE:
-        return compare_html(values, readings, lang)
-    return safe_html(_explain_html, values, scenario, readings, lang=lang, labels=form_labels(lang))
+        return compare_html(values, readings, lang, children_reached, view)
+    return _result(_explain_html, values, scenario, readings, view, lang=lang, children_reached=children_reached)
 
 
-def compare_html(values: Mapping[str, Any], readings: Mapping[str, str] | None = None, lang: str = "zh") -> str:
-    """Baseline against raised, line by line, for the household on the form (or the error message)."""
-    return safe_html(_compare_html, values, readings, lang=lang, labels=form_labels(lang))
+def compare_html(
+    values: Mapping[str, Any],
+    readings: Mapping[str, str] | None = None,
+    lang: str = "zh",
+    children_reached: bool = True,
+    view: str = "full",
+) -> str:
+    """Baseline against raised, line by line, for the household on the form (or the message)."""
+    return _result(_compare_html, values, readings, view, lang=lang, children_reached=children_reached)

@@ -32,6 +32,7 @@ from jihua_kit.widgets_common import WidgetApp, build_form, form_values, set_for
 __all__ = ["HouseholdCalculator"]
 
 _HOUSEHOLD = ("id", "village", "township", "residence", "household_type", "urban_dibao", "method")
+TABS = ("household", "parents", "children", "events", "readings")  # the form's steps, in order
 
 
 def _heading(text: str) -> w.HTML:
@@ -62,6 +63,9 @@ class HouseholdCalculator(WidgetApp):
         self.lang = lang
         self.initial = self._as_values(initial)
         self.initial_scenario = scenario
+        # Whether the trainee has come to the 子女 step (opened it or a later tab, changed a child, or
+        # loaded a household): until then a household type that needs children is a note, not an error.
+        self.children_reached = initial is not None
         self._hold = False
         self.inputs, rows = build_form(FIELDS, lang)
         self.reading_fields = reading_fields(lang)
@@ -87,8 +91,12 @@ class HouseholdCalculator(WidgetApp):
             self._tabs(rows),
             self.output,
         ])  # fmt: skip
+        for key, widget in self.inputs.items():  # before the recompute below, which then sees the step
+            if key.startswith("children"):
+                widget.observe(self._at_children, names="value")
         for widget in [*self.inputs.values(), *self.reading_inputs.values(), self.scenario]:
             widget.observe(self._changed, names="value")
+        self.form_tabs.observe(self._tab_opened, names="selected_index")
         self.example.observe(self._load_example, names="value")
         self.reset_button.on_click(lambda _button: self.reset())
         self._apply(self.initial, readings or {}, scenario)
@@ -110,7 +118,8 @@ class HouseholdCalculator(WidgetApp):
             w.VBox([w.HTML(escape(f.text(lang))), self.reading_inputs[f.key]]) for f in self.reading_fields
         ])  # fmt: skip
         tabs = w.Tab([household, parents, children, events, readings])
-        tabs.titles = [t(f"widget.tab.{k}", lang) for k in ("household", "parents", "children", "events", "readings")]
+        tabs.titles = [t(f"widget.tab.{k}", lang) for k in TABS]
+        self.form_tabs = tabs
         return tabs
 
     def _show_children(self) -> None:
@@ -150,25 +159,44 @@ class HouseholdCalculator(WidgetApp):
         return self.update()
 
     def set_values(self, values: Mapping[str, Any]) -> str:
-        """Change some inputs (flat form keys) and recompute; returns the new result HTML."""
+        """Change some inputs (flat form keys) and recompute; returns the new result HTML. Setting a
+        child counts as having come to the 子女 step."""
+        self.children_reached = self.children_reached or any(key.startswith("children") for key in values)
         return self._apply(values, self.readings())
 
     def load(self, case: str | Path | Mapping[str, Any]) -> str:
         """Fill the form with a case (name, file or mapping); readings and scenario stay."""
+        self.children_reached = True
         return self._apply(self._as_values(case), self.readings())
 
     def reset(self) -> str:
-        """Back to the initial household, default readings and the initial scenario."""
+        """Back to the initial household, default readings and the initial scenario (and, for a
+        blank form, to its first step)."""
         self._hold = True
         self.example.value = ""
+        self.children_reached = self.initial != blank_values()
+        if not self.children_reached:
+            self.form_tabs.selected_index = 0
         self._hold = False
         return self._apply(self.initial, {}, self.initial_scenario)
 
     def _render(self) -> str:
         self._show_children()
-        return household_result_html(self.values(), self.scenario.value, self.readings(), self.lang)
+        return household_result_html(
+            self.values(), self.scenario.value, self.readings(), self.lang, self.children_reached, self.view
+        )
 
     # --- callbacks -------------------------------------------------------------------------------
+
+    def _tab_opened(self, change: Any) -> None:
+        if change["new"] is not None and change["new"] >= TABS.index("children") and not self.children_reached:
+            self.children_reached = True
+            if not self._hold:
+                self.update()
+
+    def _at_children(self, _change: Any) -> None:
+        if not self._hold:  # a trainee's change, not the form being filled or reset
+            self.children_reached = True
 
     def _load_example(self, change: Any) -> None:
         if change["new"] and not self._hold:

@@ -8,8 +8,10 @@ imported there only, so callbacks and tests can use the plain functions without 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -17,11 +19,12 @@ from jihua_kit.errors import KitError
 from jihua_kit.i18n import t
 
 __all__ = [
-    "Field", "WidgetApp", "build_form", "error_html", "field_labels", "form_values", "labelled",
-    "reset_form", "safe_html", "set_form_values",
+    "Field", "WidgetApp", "build_form", "error_html", "field_labels", "form_values", "labelled", "optional_int",
+    "pending_html", "reset_form", "safe_html", "set_form_values",
 ]  # fmt: skip
 
-KINDS = ("int", "bool", "choice", "text")
+KINDS = ("int", "optint", "bool", "choice", "text")  # optint: a number that starts blank (None)
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,26 @@ def error_html(err: KitError, lang: str = "zh", labels: Mapping[str, str] | None
     )
 
 
+def optional_int(text: Any) -> Any:
+    """What a number box that may stay blank holds: None when blank, the whole number typed (ASCII
+    digits, optional minus), else the text as typed (the case format then names the field)."""
+    if text is None or isinstance(text, int):
+        return text
+    text = str(text).strip()
+    if not text:
+        return None
+    return int(text) if _WHOLE.fullmatch(text) else text
+
+
+def pending_html(title: str, lines: Iterable[str]) -> str:
+    """A neutral note where the result will appear: the form is not finished (not an error)."""
+    items = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    return (
+        "<div class='jihua-pending' style='border-left:4px solid #2e6f9e;padding:0.4em 0.8em;background:#eef5fb'>"
+        f"<b>{escape(title)}</b>{items}</div>"
+    )
+
+
 def safe_html(
     render: Callable[..., str], *args: Any, lang: str = "zh", labels: Mapping[str, str] | None = None, **kwargs: Any
 ) -> str:
@@ -114,10 +137,40 @@ def labelled(widget: Any, label: str, width: str = LABEL_WIDTH) -> Any:
     return w.HBox([name, widget], layout=w.Layout(align_items="center"))
 
 
+@lru_cache(maxsize=1)
+def _optional_int_text() -> type:
+    """A text box for a whole number that starts blank: `.value` is the text (a number or None set
+    in is written as text), `.number` what `optional_int` reads from it."""
+    w = _widgets()
+    from traitlets import Unicode
+
+    class NumberText(Unicode):
+        def validate(self, obj: Any, value: Any) -> str:
+            if value is None:
+                return ""
+            if isinstance(value, int) and not isinstance(value, bool):
+                return str(value)
+            return super().validate(obj, value)
+
+    class OptionalIntText(w.Text):
+        value = NumberText("", help="the number as typed").tag(sync=True)
+
+        @property
+        def number(self) -> Any:
+            return optional_int(self.value)
+
+    return OptionalIntText
+
+
 def _input(f: Field, lang: str) -> Any:
     w = _widgets()
     if f.kind == "int":
         return w.IntText(value=f.default, layout=w.Layout(width="8em"))
+    if f.kind == "optint":
+        box = _optional_int_text()(value=f.default, placeholder=t("widget.type_number", lang),
+                                   continuous_update=False, layout=w.Layout(width="8em"))  # fmt: skip
+        box.add_class("jihua-optint")
+        return box
     if f.kind == "bool":
         return w.Checkbox(value=f.default, indent=False, layout=w.Layout(width="auto"))
     if f.kind == "choice":
@@ -135,8 +188,8 @@ def build_form(fields: Iterable[Field], lang: str = "zh") -> tuple[dict[str, Any
 
 
 def form_values(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The current value of every input, by key."""
-    return {key: widget.value for key, widget in inputs.items()}
+    """The current value of every input, by key (a blank number box: None)."""
+    return {key: getattr(widget, "number", widget.value) for key, widget in inputs.items()}
 
 
 def set_form_values(inputs: Mapping[str, Any], values: Mapping[str, Any]) -> None:
@@ -165,6 +218,7 @@ class WidgetApp:
     output: Any
     lang: str = "zh"
     plain_key = "widget.plain"
+    view = "full"  # "trainee" (the trainee app): names lead, rule IDs in a collapsed 依据 part
     _hold = False
 
     def _render(self) -> str:

@@ -12,14 +12,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +23,7 @@ import yaml
 
 from jihua_kit import app_server
 from jihua_kit.app_layout import AUDIT, HOUSEHOLD, css_name, label_cells
+from jihua_kit.app_server import Room
 from jihua_kit.audit_form import audit_examples
 from jihua_kit.cli import main as cli_main
 from jihua_kit.household_form import FIELDS, example_choices
@@ -38,6 +35,7 @@ try:
 except ImportError:  # the browser tests then skip (fail under CI) through need_browser()
     expect = None
 
+from .appserver import Server, running_server
 from .browser import BrowserLog, guarded_context, is_local, need_browser, save_screenshot
 
 DRAWN = f".{HOUSEHOLD}-result .jihua-explain, .{HOUSEHOLD}-result .jihua-error"  # the first result is on the page
@@ -87,61 +85,11 @@ FLAGS_RAISED = {"no_commendation", "award_cancelled", "shuangwu_breach", "case_f
 # --- the server ------------------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    url: str  # with the token
-    base: str  # without it
-    token: str
-    port: int
-    log: Path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM to Voilà's process group (Voilà then shuts its kernels down), SIGKILL if it lingers."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    """`make app`'s Voilà command on a free port with a token, until the module's tests are done."""
-    port, token = free_port(), app_server.new_token()
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            app_server.voila_command("127.0.0.1", port, token),
-            env=app_server.voila_env(token),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + WAIT_MS / 1000
-        while True:  # until Voilà listens (a static file: no kernel is started for it)
-            if proc.poll() is not None:
-                pytest.fail(f"voila exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js", timeout=5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"voila did not answer on port {port}:\n{log.read_text()}")
-                time.sleep(0.3)
-        base = f"http://127.0.0.1:{port}/"
-        yield Server(f"{base}?token={token}", base, token, port, log)
-    finally:
-        _stop(proc)
+    """`make app`'s server on a free port with a token (a small pool), until the module's tests are done."""
+    with running_server(tmp_path_factory.mktemp("voila"), Room(pool=2, cap=6)) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -243,10 +191,15 @@ def household_totals(page) -> dict[str, str]:
 
 
 def household_lines(page) -> dict[str, str]:
-    """The lines received: rule ID (the small label after the name) -> amount text (the first table)."""
-    rows = page.locator(f".{HOUSEHOLD}-result table").first.locator("tr:has(td)").all()
-    return {row.locator("td .jk-code").first.inner_text().strip(): row.locator("td").nth(2).inner_text()
-            for row in rows}  # fmt: skip
+    """The lines received: rule ID -> amount text. Names and amounts are in the first table of the
+    result; each name's rule ID is in the collapsed 依据 part (read without opening it)."""
+    result = page.locator(f".{HOUSEHOLD}-result")
+    rows = result.locator("table").first.locator("tr:has(td)").all()
+    amount = {row.locator("td").nth(0).inner_text().strip(): row.locator("td").nth(2).inner_text() for row in rows}
+    basis = result.locator("details.jihua-basis tr:has(td)").all()
+    code = {row.locator("td").nth(0).text_content().strip(): row.locator("td").nth(1).text_content().strip()
+            for row in basis}  # fmt: skip
+    return {code[name]: text for name, text in amount.items()}
 
 
 def audit_total(page) -> float:
@@ -341,10 +294,12 @@ def test_scenario_switch(fresh):
     pick_scenario(fresh, "compare")
     row = result.locator("tr", has_text="每年合计")
     expect(row).to_contain_text(f"+{money(ANNUAL_RAISED - ANNUAL_BASELINE)}", timeout=WAIT_MS)
-    cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+    cells = [c.strip() for c in row.locator("td").all_inner_texts()]  # name, kind, baseline, raised, difference
     assert [amounts(c) for c in cells[2:4]] == [(ANNUAL_BASELINE,) * 2, (ANNUAL_RAISED,) * 2]
-    health = [c.strip() for c in result.locator("tr", has_text="E-HEALTH-FEE").locator("td").all_inner_texts()]
+    health_row = result.locator("table").first.locator("tr", has_text="独生子女保健费")  # E-HEALTH-FEE, by its name
+    health = [c.strip() for c in health_row.locator("td").all_inner_texts()]
     assert [amounts(c) for c in health[2:5]] == [(HEALTH_BASELINE,) * 2, (HEALTH_RAISED,) * 2, (960, 960)]
+    assert "E-HEALTH-FEE" in result.locator("details.jihua-basis").text_content()  # its code, in 依据
     snap(fresh, "app-scenario-compare")
 
 
@@ -373,7 +328,7 @@ def test_audit_points_and_flags(fresh):
     expect(result).to_contain_text(f"= {AUDIT_POINTS}分", timeout=WAIT_MS)
     expect(result).to_contain_text("[是] 须建立个案档案")
     assert audit_total(fresh) == AUDIT_POINTS
-    lines = [r.locator("td").all_inner_texts() for r in result.locator("tr:has(td)").all()]
+    lines = [r.locator("td").all_inner_texts() for r in result.locator("table").first.locator("tr:has(td)").all()]
     assert sorted(float(line[3]) for line in lines) == [3, 6, 9]  # 扣分 column, one line per finding
     expect(result).to_contain_text("5 + 2×(5−3) = 9分")
     labels = {name: t(f"assess.flag.{name}") for name in FLAGS_RAISED | {"pledge_redo"}}
@@ -408,6 +363,66 @@ def test_phone_width(fresh):
         snap(fresh, f"app-phone-{calculator}")
     assert seen > 60  # the check did look at the forms
     assert fresh.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.slow
+def test_form_waits_for_the_children_step_and_a_new_child_has_no_age(fresh):
+    """A trainee choosing 独生子女户 first sees what comes next, not an error; on the 子女 step the
+    message names that step; a child just added has a blank age and no health fee until one is typed."""
+    result = fresh.locator(f".{HOUSEHOLD}-result")
+    tab(fresh, t("widget.tab.household"))
+    enter(fresh, HOUSEHOLD, "residence", "rural")
+    enter(fresh, HOUSEHOLD, "household_type", "one_child")
+    expect(result.locator(".jihua-pending")).to_contain_text("下一步：在“子女”中登记孩子", timeout=WAIT_MS)
+    assert result.locator(".jihua-error").count() == 0  # no red box before the 子女 step
+    tab(fresh, t("widget.tab.parents"))
+    enter(fresh, HOUSEHOLD, "mother.age", 40)
+    expect(result.locator(".jihua-pending")).to_be_visible(timeout=WAIT_MS)
+    assert result.locator(".jihua-error").count() == 0
+    snap(fresh, "app-before-children-step")
+    tab(fresh, t("widget.tab.children"))  # reached: now the mismatch is named, with the step to fix
+    expect(result.locator(".jihua-error")).to_contain_text("请在“子女”中登记1个孩子", timeout=WAIT_MS)
+    enter(fresh, HOUSEHOLD, "children", 1)
+    age = field(fresh, HOUSEHOLD, "children[1].age").locator("input")
+    expect(result.locator(".jihua-pending")).to_contain_text("第1个孩子 · 年龄", timeout=WAIT_MS)
+    assert age.input_value() == ""  # no age until typed
+    assert "保健费" not in result.inner_text()  # and so no health fee line from a silent 0
+    snap(fresh, "app-new-child-blank-age")
+    enter(fresh, HOUSEHOLD, "children[1].age", 10)
+    expect(result).to_contain_text("独生子女保健费", timeout=WAIT_MS)
+    assert age.input_value() == "10" and result.locator(".jihua-error, .jihua-pending").count() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 720}, PHONE], ids=["1280x720", "390x844"])
+def test_basis_part_is_closed_and_holds_the_codes(fresh, size):
+    fresh.set_viewport_size(size)
+    enter_household(fresh, HOUSEHOLD_FORM)
+    result = fresh.locator(f".{HOUSEHOLD}-result")
+    expect(result).to_contain_text(f"{money(ANNUAL_RAISED)} 元/年", timeout=WAIT_MS)
+    basis = result.locator("details.jihua-basis")
+    expect(basis).to_have_count(1)
+    assert basis.get_attribute("open") is None  # closed by default
+    seen = result.inner_text()  # what is rendered: a closed part's content is not
+    assert "独生子女家庭节育奖励" in seen and "E-ONECHILD-REWARD" not in seen and "RA-" not in seen
+    assert "依据" in basis.locator("summary").inner_text()
+    label = f"{size['width']}x{size['height']}"
+    result.evaluate("el => el.scrollIntoView({block: 'start'})")  # the result from its top
+    save_screenshot(fresh, f"app-result-{label}")
+    basis.locator("summary").click()  # a curious trainee opens it
+    expect(basis).to_have_attribute("open", "")
+    opened = basis.inner_text()
+    for words in ("E-ONECHILD-REWARD", "E-HEALTH-FEE", "六、二是", "R2"):  # codes, sections, readings
+        assert words in opened, words
+    basis.evaluate("el => { el.scrollIntoView({block: 'start'}); window.scrollBy(0, -60); }")
+    save_screenshot(fresh, f"app-basis-open-{label}")
+    tab(fresh, t("app.tab.audit"))  # the assessment calculator's result has its closed 依据 part too
+    enter_audit(fresh)
+    audit = fresh.locator(f".{AUDIT}-result")
+    expect(audit).to_contain_text(f"= {AUDIT_POINTS}分", timeout=WAIT_MS)
+    assert audit.locator("details.jihua-basis").get_attribute("open") is None
+    assert "D-UNCHECKED-CERT" not in audit.inner_text()
+    assert "D-UNCHECKED-CERT" in audit.locator("details.jihua-basis").text_content()
 
 
 # --- the app's numbers are the CLI's ---------------------------------------------------------------
@@ -532,8 +547,8 @@ def test_port_taken_fails_loudly(server, capsys):
     assert f"端口 {server.port} 已被占用" in err and f"Port {server.port} is already in use" in err
     # ... and Voilà itself, given the same port, stops instead of moving to another one.
     run = subprocess.run(
-        app_server.voila_command("127.0.0.1", server.port), env=app_server.voila_env(), capture_output=True,
-        text=True, timeout=120,
+        app_server.voila_command("127.0.0.1", server.port, room=Room(pool=0, cap=1)), env=app_server.voila_env(),
+        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert run.returncode != 0
     assert "could not be started" in run.stderr
@@ -542,17 +557,32 @@ def test_port_taken_fails_loudly(server, capsys):
 # --- the launcher and the layout, without a browser ------------------------------------------------
 
 
-def test_voila_command_local_and_network():
+def test_voila_command_local_and_network(tmp_path):
     local = app_server.voila_command()
+    assert local[1:3] == ["-m", "jihua_kit.app_room"]  # Voilà with the room's pool, cap and wait page
     assert "--Voila.ip=127.0.0.1" in local and "--Voila.port=8866" in local
     assert "--Voila.port_retries=0" in local and "--no-browser" in local
     assert f"--template={app_server.TEMPLATE}" in local and str(app_server.APP_NOTEBOOK) in local
-    assert not any("token" in arg for arg in local)
-    room = app_server.voila_command("0.0.0.0", 9000, "abc")
-    assert "--Voila.ip=0.0.0.0" in room and "--Voila.auto_token=True" in room
-    assert not any("abc" in arg for arg in room)  # the token is not in the process list
-    assert app_server.voila_env("abc", base={})["JUPYTER_TOKEN"] == "abc"
-    assert "JUPYTER_TOKEN" not in app_server.voila_env("", base={"JUPYTER_TOKEN": "old"})
+    assert not any("token" in arg.lower() for arg in local)
+    room = Room()
+    assert "--VoilaConfiguration.preheat_kernel=True" in local
+    assert f"--VoilaConfiguration.default_pool_size={room.pool}" in local
+    assert f"--RoomVoila.max_kernels={room.cap}" in local
+    assert f"--MappingKernelManager.cull_idle_timeout={room.idle_minutes * 60}" in local
+    assert "--MappingKernelManager.cull_connected=False" in local  # a page still open keeps its kernel
+    path = app_server.write_token_file("abc123xyz")
+    try:
+        assert path.read_text() == "abc123xyz" and (path.stat().st_mode & 0o777) == 0o600
+        assert (path.parent.stat().st_mode & 0o777) == 0o700  # a private folder
+        network = app_server.voila_command("0.0.0.0", 9000, path, room=Room(pool=5, cap=7))
+        assert "--Voila.ip=0.0.0.0" in network and f"--RoomVoila.token_file={path}" in network
+        assert "--VoilaConfiguration.default_pool_size=5" in network and "--RoomVoila.max_kernels=7" in network
+        assert not any("abc123xyz" in arg for arg in network)  # the token itself is in no argument
+    finally:
+        path.unlink()
+        path.parent.rmdir()
+    env = app_server.voila_env(base={"JUPYTER_TOKEN": "a", "JIHUA_APP_TOKEN": "b", "TOKEN": "c", "HOME": "/h"})
+    assert not {"JUPYTER_TOKEN", "JIHUA_APP_TOKEN", "TOKEN"} & set(env) and env["HOME"] == "/h"  # kernels inherit this
     assert app_server.voila_env(base={"JUPYTER_PATH": "/x"})["JUPYTER_PATH"].split(os.pathsep) == [
         str(app_server.TEMPLATE_ROOT),
         "/x",
@@ -613,6 +643,9 @@ def test_trainee_app_keeps_every_input_and_labels_results():
     from jihua_kit.app_layout import TraineeApp
 
     app = TraineeApp()
+    assert app._audit is None and "正在打开" in app.audit_slot.children[0].value  # built when its tab opens
+    app.tabs.selected_index = app.audit_tab
+    assert app._audit is not None
     shown = _descendants(app.widget)
     for calc in (app.household, app.audit):
         missing = [key for key, widget in {**calc.inputs, **calc.reading_inputs}.items() if id(widget) not in shown]

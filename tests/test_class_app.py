@@ -72,11 +72,28 @@ class Session:
 
     def start(self) -> None:
         """`jihua-kit class serve` as `make class` runs it, in a process group of its own."""
-        args = ["class", "serve", "--session", SESSION, "--db", str(self.db), "--host", "127.0.0.1",
-                "--port", str(self.port), "--token", self.token, "--trainer-port", str(self.trainer_port)]  # fmt: skip
+        args = [
+            "class",
+            "serve",
+            "--session",
+            SESSION,
+            "--db",
+            str(self.db),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--trainer-port",
+            str(self.trainer_port),
+            "--pool",
+            "4",
+            "--cap",
+            "8",
+        ]  # fmt: skip  (three phones, their reloads and the restart)
         out = self.log.open("a")
+        env = os.environ | {"JIHUA_APP_TOKEN": self.token}  # as `TOKEN=… make class` hands it over
         self.proc = subprocess.Popen([sys.executable, "-m", "jihua_kit", *args], stdout=out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)  # fmt: skip
+                                     start_new_session=True, env=env)  # fmt: skip
         deadline = time.monotonic() + WAIT_MS / 1000
         for port in (self.port, self.trainer_port):
             while True:  # until Voilà listens (a static file: no kernel is started for it)
@@ -319,16 +336,33 @@ def test_a_class_session_in_one_browser(session, browser, capsys):
 # --- the launcher, without a browser -------------------------------------------------------------------
 
 
+def _token_in(cmd: list[str]) -> str:
+    """The token a server command is given: read from its private token file ('' for none)."""
+    files = [arg.split("=", 1)[1] for arg in cmd if arg.startswith("--RoomVoila.token_file=")]
+    if not files:
+        return ""
+    path = Path(files[0])
+    token = path.read_text(encoding="utf-8")
+    path.unlink()
+    path.parent.rmdir()
+    return token
+
+
 def test_the_trainer_console_is_its_own_server_on_this_computer(tmp_path):
     cmds = server_commands(tmp_path / "x.sqlite", "甲班", "0.0.0.0", 8866, "roomtoken", "127.0.0.1", 8867, "")
     trainee_cmd, trainee_env = cmds["trainees"]
     trainer_cmd, trainer_env = cmds["trainer"]
     assert str(CLASS_NOTEBOOK) in trainee_cmd and str(TRAINER_NOTEBOOK) in trainer_cmd
     assert "--Voila.ip=0.0.0.0" in trainee_cmd and "--Voila.ip=127.0.0.1" in trainer_cmd
-    assert trainee_env["JUPYTER_TOKEN"] == "roomtoken" and "JUPYTER_TOKEN" not in trainer_env
+    assert _token_in(trainee_cmd) == "roomtoken" and _token_in(trainer_cmd) == ""
+    assert not any("roomtoken" in arg for arg in trainee_cmd + trainer_cmd)  # never an argument (ps)
     for env in (trainee_env, trainer_env):  # the session comes from the environment, for preheated kernels too
         assert env["JIHUA_CLASS_DB"] == str((tmp_path / "x.sqlite").resolve()) and env["JIHUA_CLASS_SESSION"] == "甲班"
+        assert "JUPYTER_TOKEN" not in env
     assert "token=roomtoken" in trainer_env["JIHUA_CLASS_URL"]  # shown on the projector for the trainees
+    assert "roomtoken" not in " ".join(trainee_env.values())  # trainees' kernels never hold the token
+    assert "--VoilaConfiguration.default_pool_size=40" in trainee_cmd  # the room server of make app
+    assert "--VoilaConfiguration.default_pool_size=1" in trainer_cmd
 
 
 def test_a_trainer_console_on_the_network_needs_its_own_token(tmp_path):
@@ -340,7 +374,7 @@ def test_a_trainer_console_on_the_network_needs_its_own_token(tmp_path):
         server_commands(db, "甲班", "0.0.0.0", 8866, "same", "0.0.0.0", 8867, "same")
     assert err.value.key == "class.same_token"
     cmds = server_commands(db, "甲班", "0.0.0.0", 8866, "room", "0.0.0.0", 8867, "trainer1")
-    assert cmds["trainer"][1]["JUPYTER_TOKEN"] == "trainer1" and "--Voila.auto_token=True" in cmds["trainer"][0]
+    assert _token_in(cmds["trainer"][0]) == "trainer1" and _token_in(cmds["trainees"][0]) == "room"
     with pytest.raises(KitError):
         server_commands(db, "甲班", "127.0.0.1", 8866, "", "127.0.0.1", 8866, "")
 

@@ -23,11 +23,13 @@ from jihua_kit.household_form import (
     form_labels,
     form_to_case,
     household_result_html,
+    missing_inputs,
     reading_fields,
     values_from_case,
 )
 from jihua_kit.household_widget import HouseholdCalculator
 from jihua_kit.households import COLUMNS
+from jihua_kit.widgets_common import optional_int
 
 from .conftest import REPO
 
@@ -120,7 +122,6 @@ def test_a_reading_switched_in_the_form_changes_the_result():
     ("change", "words", "label"),
     [
         ({"mother.age": -3}, "不能为负数", "母亲 · 年龄"),
-        ({"children": 2, "children[2].age": 30, "children[2].sex": "F"}, "独生子女户应恰好登记一个孩子", "户别"),
         ({"children[1].age": "三十五"}, "应为整数", "第1个孩子 · 年龄"),
         ({"events.child_died": 1}, "仍标为在世", "当年事件 · 当年去世的孩子"),
         ({"children": 5}, "最多登记 4 个孩子", "子女人数"),
@@ -135,6 +136,63 @@ def test_invalid_input_shows_the_chinese_message_in_place(change, words, label):
     assert words in text
     assert f"请修改表单中的：{label}" in text
     assert "Traceback" not in html
+
+
+def _before_details(html: str) -> str:
+    """The part of a trainee's result a trainee sees without opening 依据."""
+    return _text(re.sub(r"<details.*?</details>", "", html, flags=re.S))
+
+
+def test_household_type_and_children_agree_only_once_the_children_step_is_reached():
+    one_child = blank_values() | {"household_type": "one_child"}  # chosen on the first step, no child yet
+    early = household_result_html(one_child, children_reached=False)
+    assert "jihua-error" not in early and "jihua-pending" in early
+    assert "下一步：在“子女”中登记孩子" in _text(early)
+    late = _text(household_result_html(one_child | {"children": 2, "children[1].age": 3, "children[2].age": 1}))
+    assert "请在“子女”中登记1个孩子" in late and "现在登记了 2 个" in late  # names the step, says what is wrong
+    assert "户别：" not in late  # not the old pointer at the household type
+    two = blank_values() | {"household_type": "two_daughter", "children": 1, "children[1].age": 4}
+    two["children[1].sex"] = "F"
+    text = _text(household_result_html(two))
+    assert "请在“子女”中登记两个女儿" in text and "现在登记了 1 个孩子，其中女儿 1 个" in text
+    assert "jihua-error" in household_result_html(two, children_reached=True)
+    assert "jihua-error" not in household_result_html(two, children_reached=False)
+
+
+def test_a_new_child_has_no_age_until_one_is_typed():
+    assert all(blank_values()[f"children[{k}].age"] is None for k in range(1, 5))
+    values = blank_values() | {"residence": "rural", "household_type": "one_child", "children": 1}
+    assert missing_inputs(values) == ["children[1].age"]
+    html = household_result_html(values)
+    assert "jihua-pending" in html and "第1个孩子 · 年龄" in _text(html)
+    assert "保健费" not in _text(html)  # no silent age 0 and its health fee
+    typed = household_result_html(values | {"children[1].age": 0})  # a baby, typed on purpose: the fee applies
+    assert "独生子女保健费" in _text(typed) and "jihua-pending" not in typed
+    assert missing_inputs(values | {"children": 0}) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"), [("", None), ("  ", None), (" 7 ", 7), ("-3", -3), ("35", 35), ("３５", "３５"),
+                        ("三十五", "三十五"), ("1e3", "1e3"), (None, None), (12, 12)],
+)  # fmt: skip
+def test_blank_number_boxes_read_as_typed(typed, read):
+    assert optional_int(typed) == read
+
+
+def test_trainee_view_leads_with_names_and_keeps_codes_in_a_closed_basis_part():
+    values = values_from_case(ELDERLY)
+    for html in (household_result_html(values, view="trainee"), compare_html(values, view="trainee")):
+        seen = _before_details(html)
+        assert not re.search(r"\b(E|RA|R)-?[A-Z0-9]+(-[A-Z0-9]+)*\b", seen.replace("提标", "")), seen[:300]
+        assert "独生子女家庭节育奖励" in seen and "养老保障金" in seen  # names lead
+        assert html.count("<details") == 1 and "<details open" not in html  # closed until opened
+        basis = _text(re.search(r"<details.*?</details>", html, re.S).group(0))
+        assert "依据" in basis and "E-ONECHILD-REWARD" in basis and "E-PENSION" in basis
+    full = household_result_html(values, view="trainee")
+    assert "300 × 12 × 2" in _before_details(full)  # the arithmetic stays in view
+    basis = _text(re.search(r"<details.*?</details>", full, re.S).group(0))
+    assert "RA-PENSION-AGE" in basis and "六、提标扩面三是" in basis  # readings and sections in 依据
+    assert "E-ONECHILD-REWARD" in _text(household_result_html(values))  # the chapters keep the full view
 
 
 def test_bad_scenario_or_reading_is_a_message_too():
@@ -187,6 +245,24 @@ def test_widget_is_wired_to_the_plain_functions():
     assert calc.output.value == household_result_html(_two_daughters())
     assert "10,000 元" in _text(calc.output.value)
     assert [box.layout.display for box in calc.child_boxes] == ["", "", "none", "none"]
+
+
+def test_widget_reaches_the_children_step_like_a_trainee():
+    calc = HouseholdCalculator()  # blank: the trainee starts on the first step
+    assert not calc.children_reached and calc.values()["children[1].age"] is None
+    calc.inputs["household_type"].value = "one_child"
+    assert "jihua-error" not in calc.output.value and "jihua-pending" in calc.output.value
+    calc.form_tabs.selected_index = 2  # the 子女 step
+    assert "请在“子女”中登记1个孩子" in _text(calc.output.value)
+    calc.inputs["children"].value = 1
+    assert calc.inputs["children[1].age"].value == "" and "第1个孩子 · 年龄" in _text(calc.output.value)
+    calc.inputs["children[1].age"].value = "10"
+    assert "5,520 元/年" in _text(calc.output.value)  # 2,160 x 2 + 100 x 12
+    calc.reset_button.click()
+    assert not calc.children_reached and calc.form_tabs.selected_index == 0
+    calc.inputs["children"].value = 1  # changing the children is reaching the step too
+    assert calc.children_reached
+    assert HouseholdCalculator(ELDERLY).children_reached  # a household loaded is complete
 
 
 def test_widget_shows_an_error_and_recovers():

@@ -1,6 +1,6 @@
 """`jihua-kit class serve|report|list|purge`: class sessions (the live quiz) from the command line.
 
-jihua-kit class serve --session NAME [--db PATH] [--host H] [--port P] [--trainer-port P]
+jihua-kit class serve --session NAME [--db PATH] [--host H] [--port P] [--trainer-port P] [--pool N] [--cap N]
 jihua-kit class report --session NAME [--db PATH] [--out 成绩.xlsx] [--json]
 jihua-kit class list [--json]
 jihua-kit class purge --session NAME [--db PATH] [--yes]
@@ -34,10 +34,11 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     session_args(serve)
     serve.add_argument("--host", default=app_server.DEFAULT_HOST, help=t("app.help.host"))
     serve.add_argument("--port", type=int, default=app_server.DEFAULT_PORT, help=t("app.help.port"))
-    serve.add_argument("--token", default="", help=t("app.help.token"))
+    serve.add_argument("--token-file", default="", help=t("app.help.token_file"))
     serve.add_argument("--trainer-host", default=app_server.DEFAULT_HOST, help=t("class.help.trainer_host"))
     serve.add_argument("--trainer-port", type=int, default=DEFAULT_TRAINER_PORT, help=t("class.help.trainer_port"))
-    serve.add_argument("--trainer-token", default="", help=t("class.help.trainer_token"))
+    serve.add_argument("--trainer-token-file", default="", help=t("class.help.trainer_token_file"))
+    app_server.add_room_args(serve)
     add_common(serve, json_flag=False)
 
     report = actions.add_parser("report", help=t("class.help.report"), description=t("class.help.report"))
@@ -63,10 +64,15 @@ def _path(args: argparse.Namespace) -> Path:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from jihua_kit.class_server import serve
+    import os
 
-    return serve(args.session, args.db, args.host, args.port, args.token, args.trainer_host, args.trainer_port,
-                 args.trainer_token, args.lang)  # fmt: skip
+    from jihua_kit import app_server
+    from jihua_kit.class_server import TRAINER_TOKEN_ENV, serve
+
+    token = app_server.read_token(args.token_file, os.environ)
+    trainer_token = app_server.read_token(args.trainer_token_file, os.environ, TRAINER_TOKEN_ENV)
+    return serve(args.session, args.db, args.host, args.port, token, args.trainer_host, args.trainer_port,
+                 trainer_token, args.lang, app_server.room_from(args))  # fmt: skip
 
 
 def run_report(args: argparse.Namespace) -> int:
