@@ -273,7 +273,8 @@ def test_the_trainee_app_shows_the_quiz_tab_first_and_keeps_both_calculators(db)
     env = {"JIHUA_CLASS_DB": str(db), "JIHUA_CLASS_SESSION": "测试班"}
     app = TraineeApp(extra_tabs=class_tabs(environ=env))
     assert list(app.tabs.titles) == ["课堂测验", "家庭优待计算", "考核扣分计算"] and app.tabs.selected_index == 0
-    assert app.tabs.children[1] is app.household.widget and app.tabs.children[2] is app.audit.widget
+    assert app.tabs.children[1] is app.household.widget and app.tabs.children[2] is app.audit_slot
+    assert app.audit_tab == 2 and app.audit.widget in app.audit_slot.children  # built when its tab opens
     assert list(TraineeApp().tabs.titles) == ["家庭优待计算", "考核扣分计算"]  # make app: unchanged
 
 
