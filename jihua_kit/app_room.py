@@ -39,8 +39,9 @@ from typing import Any
 import tornado.ioloop
 import tornado.web
 from jupyter_server._tz import utcnow
+from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.base.handlers import JupyterHandler
-from traitlets import Float, Integer, Unicode
+from traitlets import Float, Integer, Unicode, default
 from voila import app as voila_app
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -336,8 +337,25 @@ class RoomStatusHandler(JupyterHandler):
         self.finish(json.dumps(self.kernel_manager.room_status()))
 
 
+class RoomIdentityProvider(PasswordIdentityProvider):
+    """Voilà's token login, except that an invalid login cookie is left alone instead of cleared.
+
+    After a restart every phone still holds the old server's cookie. A phone that reopens the page
+    with the token gets a new cookie, but a request of its old page still in flight was answered
+    with "clear the invalid cookie", which could arrive last and delete the new one: the new page's
+    kernel requests were then refused (403) and it never drew. An invalid cookie is ignored anyway,
+    and the token's cookie of the same name replaces it."""
+
+    def clear_login_cookie(self, handler: Any) -> None:
+        return None
+
+
 class RoomVoila(Voila):
     """Voilà for a training room: see the module's docstring."""
+
+    @default("identity_provider_class")
+    def _room_identity_provider(self) -> type:
+        return RoomIdentityProvider
 
     max_kernels = Integer(40, config=True, help="Most kernels alive at once: in use plus pooled.")
     warm_parallel = Integer(0, config=True, help="Kernels warming up at once (0: one per CPU core).")
