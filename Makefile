@@ -45,7 +45,7 @@ ifeq ($(origin TOKEN),command line)
 	@echo "Keep the token out of make's arguments (anyone on this computer sees them in ps): use TOKEN=… make app …, or make app TOKEN_FILE=file"
 	@exit 2
 endif
-	$(PY) -m jihua_kit.app_server --host $(HOST) --port $(APP_PORT) $(if $(POOL),--pool $(POOL)) \
+	$(PY) -m jihua_kit.room.server --host $(HOST) --port $(APP_PORT) $(if $(POOL),--pool $(POOL)) \
 		$(if $(CAP),--cap $(CAP)) $(if $(IDLE),--idle $(IDLE)) $(if $(TOKEN_FILE),--token-file $(TOKEN_FILE))
 
 ## make class SESSION=name: a class session (live quiz): the trainee app with a 课堂测验 tab on APP_PORT and
@@ -108,6 +108,7 @@ notebooks: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(PY) tests/layers.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .

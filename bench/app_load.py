@@ -2,7 +2,7 @@
 
 Starts the app's server as `make app` does (on 127.0.0.1 with a token, default pool and cap) and
 opens N pages at once the way a phone does (page, kernel websocket, the widgets' state: see
-`jihua_kit/app_client.py`), fills in the household calculator in each (a rural one-child household:
+`jihua_kit/room/client.py`), fills in the household calculator in each (a rural one-child household:
 5,520 元/年 expected), then closes them (the page's shutdown beacon). For N = 10, 20, 40 it prints
 the time to usable and from an input to its result (median, p95), wait pages and errors, the
 server's memory (server process and its kernels) at peak and after closing, and the kernels alive
@@ -32,11 +32,11 @@ from pathlib import Path
 
 import psutil
 
-from jihua_kit import app_server
-from jihua_kit.app_client import Phone, PhoneError
-from jihua_kit.app_layout import HOUSEHOLD, css_name
-from jihua_kit.household_form import FIELDS
-from jihua_kit.i18n import t
+from jihua_kit.core.i18n import t
+from jihua_kit.course.household_form import FIELDS
+from jihua_kit.room import server as app_server
+from jihua_kit.room.client import Phone, PhoneError
+from jihua_kit.room.layout import HOUSEHOLD, css_name
 
 # The household typed in each page (as in tests/test_app.py), and its yearly total by hand:
 # one-child reward 2,160 x 2 parents + health fee 100 x 12 (rules.md section A).

@@ -34,14 +34,14 @@ ROWS = 50_000
 BAD_EVERY = 200
 sys.path.insert(0, str(ROOT))
 
-from jihua_kit.audit_table import layout  # noqa: E402
-from jihua_kit.county import load_county  # noqa: E402
-from jihua_kit.households import SLOTS  # noqa: E402
-from jihua_kit.masking import check_character  # noqa: E402
-from jihua_kit.params import default_params, load_parameters  # noqa: E402
-from jihua_kit.population import population  # noqa: E402
-from jihua_kit.sheet_headers import audit_specs, header_data, roster_specs  # noqa: E402
-from jihua_kit.xlsx_write import Workbook  # noqa: E402
+from jihua_kit.core.masking import check_character  # noqa: E402
+from jihua_kit.core.xlsx_write import Workbook  # noqa: E402
+from jihua_kit.params.store import default_params, load_parameters  # noqa: E402
+from jihua_kit.sheets.headers import audit_specs, header_data, roster_specs  # noqa: E402
+from jihua_kit.simulation.population import population  # noqa: E402
+from jihua_kit.tables.audit_table import layout  # noqa: E402
+from jihua_kit.tables.county import load_county  # noqa: E402
+from jihua_kit.tables.households import SLOTS  # noqa: E402
 
 
 def audit_frame(rng: np.random.Generator) -> pd.DataFrame:
@@ -115,9 +115,9 @@ def phases(kind: str, path: Path, out: Path) -> dict[str, float]:
     times = {}
     start = time.perf_counter()
     if kind == "audit":
-        from jihua_kit.deductions import score
-        from jihua_kit.scorecard_book import write_scorecard
-        from jihua_kit.sheet_audit import read_audit
+        from jihua_kit.rules.deductions import score
+        from jihua_kit.sheets.audit import read_audit
+        from jihua_kit.sheets.scorecard_book import write_scorecard
 
         params = default_params()
         sheet = read_audit(path, params)
@@ -128,9 +128,9 @@ def phases(kind: str, path: Path, out: Path) -> dict[str, float]:
         start = time.perf_counter()
         write_scorecard(out, sheet, result, params)
     else:
-        from jihua_kit.payments import payments
-        from jihua_kit.payments_book import write_payments
-        from jihua_kit.sheet_roster import read_roster
+        from jihua_kit.sheets.payments import payments
+        from jihua_kit.sheets.payments_book import write_payments
+        from jihua_kit.sheets.roster import read_roster
 
         params = load_parameters().view("raised")
         sheet = read_roster(path)

@@ -27,9 +27,9 @@ ROUNDS = 2
 BURSTS = 5  # answers given by all trainees at the same instant
 sys.path.insert(0, str(ROOT))
 
-from jihua_kit.class_store import ClassStore, answer_key  # noqa: E402
-from jihua_kit.class_trainer import class_scores  # noqa: E402
-from jihua_kit.quiz import load_quiz  # noqa: E402
+from jihua_kit.classes.store import ClassStore, answer_key  # noqa: E402
+from jihua_kit.classes.trainer import class_scores  # noqa: E402
+from jihua_kit.course.quiz import load_quiz  # noqa: E402
 
 
 def trainee(path: str, seat: int, start, out) -> None:

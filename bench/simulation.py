@@ -42,11 +42,11 @@ def child_year_table() -> dict:
     """(a): the county's household table in memory, then compute + sums by village, best of 5."""
     import numpy as np
 
-    from jihua_kit.benefits import compute
-    from jihua_kit.county import load_county
-    from jihua_kit.params import load_parameters
-    from jihua_kit.population import layout, population
-    from jihua_kit.simulate import YearResult
+    from jihua_kit.params.store import load_parameters
+    from jihua_kit.rules.benefits import compute
+    from jihua_kit.simulation.engine import YearResult
+    from jihua_kit.simulation.population import layout, population
+    from jihua_kit.tables.county import load_county
 
     county, params = load_county(), load_parameters().view("raised")
     table, lay = population(county, seed=0), layout(county, 0)
@@ -70,9 +70,9 @@ def child_year_table() -> dict:
 
 def child_scale(factor: str) -> dict:
     """(d): one year, one scenario, the whole pipeline (draw, rules, sums) at factor x the county."""
-    from jihua_kit.county import load_county
-    from jihua_kit.params import load_parameters
-    from jihua_kit.simulate import project
+    from jihua_kit.params.store import load_parameters
+    from jihua_kit.simulation.engine import project
+    from jihua_kit.tables.county import load_county
 
     county = load_county()
     n = county.households * int(factor)
@@ -82,11 +82,11 @@ def child_scale(factor: str) -> dict:
 
 def child_explain(n: str) -> dict:
     """(e) and (f): the same households through the vectorised engine and through explain() one by one."""
-    from jihua_kit.county import load_county
-    from jihua_kit.explain import explain
-    from jihua_kit.params import load_parameters
-    from jihua_kit.population import population
-    from jihua_kit.simulate import cost_table
+    from jihua_kit.explanations.household import explain
+    from jihua_kit.params.store import load_parameters
+    from jihua_kit.simulation.engine import cost_table
+    from jihua_kit.simulation.population import population
+    from jihua_kit.tables.county import load_county
 
     table = population(load_county(), seed=0, households=int(n))
     params = load_parameters().view("raised")
@@ -118,7 +118,7 @@ def _child(*args: str) -> dict:
 
 def child_command(*args: str) -> dict:
     """(b), (c): the CLI run in this fresh process; its CPU time and peak RSS."""
-    from jihua_kit.cli import main
+    from jihua_kit.cli.main import main
 
     code = main(list(args))
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -2,6 +2,6 @@
 
 import sys
 
-from jihua_kit.cli import main
+from jihua_kit.cli.main import main
 
 sys.exit(main())

@@ -24,8 +24,8 @@ import os
 import sys
 from pathlib import Path
 
-from jihua_kit.chromium import LAUNCH_ARGS, chromium_path
-from jihua_kit.slide_answer_key import KEY_SUFFIX
+from jihua_kit.core.chromium import LAUNCH_ARGS, chromium_path
+from jihua_kit.decks.answer_key import KEY_SUFFIX
 
 BUILD = Path(__file__).resolve().parent / "build"
 PER_PAGE = 3  # slides on an A4 page (portrait): 180 mm wide each, text still about 12 pt

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from jihua_kit import app_server
+from jihua_kit.room import server as app_server
 
 WAIT_S = 240  # a slow, shared machine: the pool's warm-up
 

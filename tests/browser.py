@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from jihua_kit.chromium import LAUNCH_ARGS, chromium_path
+from jihua_kit.core.chromium import LAUNCH_ARGS, chromium_path
 
 CHROMIUM_ARGS = LAUNCH_ARGS
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from jihua_kit.class_store import ClassStore, QuestionKey, answer_key
-from jihua_kit.quiz import load_quiz
+from jihua_kit.classes.store import ClassStore, QuestionKey, answer_key
+from jihua_kit.course.quiz import load_quiz
 
 _KEYS: list[QuestionKey] = []
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import openpyxl
 
-from jihua_kit.masking import check_character
-from jihua_kit.sheet_headers import roster_specs
+from jihua_kit.core.masking import check_character
+from jihua_kit.sheets.headers import roster_specs
 
 REPO = Path(__file__).resolve().parent.parent
 MEMORY_MB = 1536  # address space a hostile-input subprocess may use (the kit itself needs a few hundred MB)

@@ -14,8 +14,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from jihua_kit.cli import main
-from jihua_kit.masking import check_character
+from jihua_kit.cli.main import main
+from jihua_kit.core.masking import check_character
 
 CODE_IN_HEADER = re.compile(r"[（(]([^（）()]+)[）)]$")
 

@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jihua_kit import app_server
-from jihua_kit.app_layout import AUDIT, HOUSEHOLD, css_name, label_cells
-from jihua_kit.app_server import Room
-from jihua_kit.audit_form import audit_examples
-from jihua_kit.cli import main as cli_main
-from jihua_kit.household_form import FIELDS, example_choices
-from jihua_kit.i18n import t
-from jihua_kit.paths import data_dir
+from jihua_kit.cli.main import main as cli_main
+from jihua_kit.core.i18n import t
+from jihua_kit.core.paths import data_dir
+from jihua_kit.course.audit_form import audit_examples
+from jihua_kit.course.household_form import FIELDS, example_choices
+from jihua_kit.room import server as app_server
+from jihua_kit.room.layout import AUDIT, HOUSEHOLD, css_name, label_cells
+from jihua_kit.room.server import Room
 
 try:
     from playwright.sync_api import expect
@@ -559,7 +559,7 @@ def test_port_taken_fails_loudly(server, capsys):
 
 def test_voila_command_local_and_network(tmp_path):
     local = app_server.voila_command()
-    assert local[1:3] == ["-m", "jihua_kit.app_room"]  # Voilà with the room's pool, cap and wait page
+    assert local[1:3] == ["-m", "jihua_kit.room.voila"]  # Voilà with the room's pool, cap and wait page
     assert "--Voila.ip=127.0.0.1" in local and "--Voila.port=8866" in local
     assert "--Voila.port_retries=0" in local and "--no-browser" in local
     assert f"--template={app_server.TEMPLATE}" in local and str(app_server.APP_NOTEBOOK) in local
@@ -640,7 +640,7 @@ def test_trainee_app_keeps_every_input_and_labels_results():
     parity grid is left), and a result reaches the page with its table cells labelled for phones."""
     import ipywidgets as w
 
-    from jihua_kit.app_layout import TraineeApp
+    from jihua_kit.room.layout import TraineeApp
 
     app = TraineeApp()
     assert app._audit is None and "正在打开" in app.audit_slot.children[0].value  # built when its tab opens

@@ -26,10 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from jihua_kit import app_room, app_server
-from jihua_kit.app_layout import HOUSEHOLD
-from jihua_kit.app_server import Room
-from jihua_kit.i18n import t
+from jihua_kit.core.i18n import t
+from jihua_kit.room import server as app_server
+from jihua_kit.room import voila as app_room
+from jihua_kit.room.layout import HOUSEHOLD
+from jihua_kit.room.server import Room
 
 from .appserver import Server, room, running_server, wait_room
 from .browser import BrowserLog, guarded_context, need_browser, save_screenshot

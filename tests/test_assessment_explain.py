@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from jihua_kit.assessment_explain import explain_unit
-from jihua_kit.audits import load_audit
-from jihua_kit.errors import KitError
-from jihua_kit.params import default_params
+from jihua_kit.core.errors import KitError
+from jihua_kit.explanations.assessment import explain_unit
+from jihua_kit.params.store import default_params
+from jihua_kit.tables.audits import load_audit
 
 from .conftest import REPO
 

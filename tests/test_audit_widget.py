@@ -20,8 +20,7 @@ import warnings
 import pytest
 import yaml
 
-from jihua_kit.assessment_explain import explain_unit
-from jihua_kit.audit_form import (
+from jihua_kit.course.audit_form import (
     SECTIONS,
     audit_result_html,
     blank_values,
@@ -36,8 +35,7 @@ from jihua_kit.audit_form import (
     targets_result_html,
     values_from_audit,
 )
-from jihua_kit.audit_table import layout
-from jihua_kit.deduction_charts import (
+from jihua_kit.course.deduction_charts import (
     ladder_chart,
     ladder_table,
     parity_chart,
@@ -45,7 +43,9 @@ from jihua_kit.deduction_charts import (
     points_table,
     sanction_steps,
 )
-from jihua_kit.params import default_params
+from jihua_kit.explanations.assessment import explain_unit
+from jihua_kit.params.store import default_params
+from jihua_kit.tables.audit_table import layout
 
 from .conftest import REPO
 
@@ -303,7 +303,10 @@ def test_charts_have_chinese_titles_and_no_missing_glyphs(tmp_path):
 
 
 def test_plain_functions_need_no_ipywidgets():
-    code = "import sys, jihua_kit.audit_form, jihua_kit.deduction_charts; assert 'ipywidgets' not in sys.modules"
+    code = (
+        "import sys, jihua_kit.course.audit_form, jihua_kit.course.deduction_charts;"
+        " assert 'ipywidgets' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
@@ -311,7 +314,7 @@ def test_plain_functions_need_no_ipywidgets():
 
 
 def test_calculator_recomputes_when_an_input_changes():
-    from jihua_kit.audit_widget import AuditCalculator
+    from jihua_kit.course.audit_widget import AuditCalculator
 
     calc = AuditCalculator(sections=("stats", "shuangwu"))
     assert list(calc.tabs.titles)[:3] == ["被考核单位", "统计（七·1）", "“双无”（四）"]
@@ -326,7 +329,7 @@ def test_calculator_recomputes_when_an_input_changes():
 
 
 def test_calculator_shows_an_error_in_place_and_recovers():
-    from jihua_kit.audit_widget import AuditCalculator
+    from jihua_kit.course.audit_widget import AuditCalculator
 
     calc = AuditCalculator(sections=("exam",))
     calc.inputs["D-EXAM"].value = -1
@@ -339,7 +342,7 @@ def test_calculator_shows_an_error_in_place_and_recovers():
 
 
 def test_calculator_example_picker_and_reset():
-    from jihua_kit.audit_widget import AuditCalculator
+    from jihua_kit.course.audit_widget import AuditCalculator
 
     calc = AuditCalculator(initial={"D-UNSIGNED": 2}, sections=("integrity",))
     assert "2 × 1 = 2分" in _text(calc.output.value)
@@ -356,14 +359,14 @@ def test_calculator_example_picker_and_reset():
 
 
 def test_calculator_rejects_unknown_sections():
-    from jihua_kit.audit_widget import AuditCalculator
+    from jihua_kit.course.audit_widget import AuditCalculator
 
     with pytest.raises(ValueError, match="sections"):
         AuditCalculator(sections=("stats", "quiz"))
 
 
 def test_targets_checker_widget():
-    from jihua_kit.audit_widget import TargetsChecker
+    from jihua_kit.course.audit_widget import TargetsChecker
 
     checker = TargetsChecker(ids=["T-EXAM-RATE", "T-REMEDY-RATE"])
     assert set(checker.inputs) == {"T-EXAM-RATE", "T-REMEDY-RATE"}
@@ -377,7 +380,7 @@ def test_targets_checker_widget():
 
 
 def test_calendar_widget():
-    from jihua_kit.audit_widget import CalendarPlanner
+    from jihua_kit.course.audit_widget import CalendarPlanner
 
     cal = CalendarPlanner(quarter="2013Q4")
     assert "2014-01-10" in _text(cal.output.value)  # missed-exam list: the 10th of the next quarter's first month
@@ -390,7 +393,7 @@ def test_calendar_widget():
 
 
 def test_stored_text_of_a_calculator_has_no_model_id():
-    from jihua_kit.audit_widget import AssessmentApp, AuditCalculator
+    from jihua_kit.course.audit_widget import AssessmentApp, AuditCalculator
 
     for app in (AuditCalculator(examples=False), AssessmentApp()):
         bundle = app._repr_mimebundle_()

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jihua_kit.audit_table import layout, partition_table, validate_table
-from jihua_kit.audits import load_audit, units_table
-from jihua_kit.deductions import score
-from jihua_kit.errors import KitError
-from jihua_kit.params import default_params, load_parameters
+from jihua_kit.core.errors import KitError
+from jihua_kit.params.store import default_params, load_parameters
+from jihua_kit.rules.deductions import score
+from jihua_kit.tables.audit_table import layout, partition_table, validate_table
+from jihua_kit.tables.audits import load_audit, units_table
 
 from .conftest import REPO
 

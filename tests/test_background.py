@@ -7,7 +7,7 @@ import io
 import matplotlib.pyplot as plt
 import pytest
 
-from jihua_kit.background import background_chart, facts_frame, migrant_share, population_gap
+from jihua_kit.course.background import background_chart, facts_frame, migrant_share, population_gap
 
 
 def test_facts_table_lists_the_handout_and_county_facts():

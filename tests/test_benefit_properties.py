@@ -12,11 +12,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jihua_kit.benefit_rules_family import OVERLAPS
-from jihua_kit.benefits import BENEFIT_IDS, compute, totals
-from jihua_kit.cases import households_table, load_case
-from jihua_kit.explain import explain
-from jihua_kit.params import load_parameters
+from jihua_kit.explanations.household import explain
+from jihua_kit.params.store import load_parameters
+from jihua_kit.rules.benefit_rules_family import OVERLAPS
+from jihua_kit.rules.benefits import BENEFIT_IDS, compute, totals
+from jihua_kit.tables.cases import households_table, load_case
 
 STORE = load_parameters()
 R8_MEMBERS = {rid for pair in OVERLAPS for rid in pair}

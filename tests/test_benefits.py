@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import yaml
 
-from jihua_kit.benefits import BENEFIT_IDS, compute, totals
-from jihua_kit.cases import households_table, load_case
-from jihua_kit.params import load_parameters
+from jihua_kit.params.store import load_parameters
+from jihua_kit.rules.benefits import BENEFIT_IDS, compute, totals
+from jihua_kit.tables.cases import households_table, load_case
 
 # Households used below (rural unless changed); children as (age, sex, alive, disabled).
 PARENTS = {"mother": {"age": 40}, "father": {"age": 42}}

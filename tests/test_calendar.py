@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from jihua_kit.calendar_dates import add_working_days, due_dates
-from jihua_kit.errors import KitError
-from jihua_kit.params import default_params, load_parameters
+from jihua_kit.core.errors import KitError
+from jihua_kit.params.store import default_params, load_parameters
+from jihua_kit.rules.calendar_dates import add_working_days, due_dates
 
 
 def dates(frame, pid: str, column: str = "due") -> list[str]:

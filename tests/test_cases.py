@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from jihua_kit.cases import (
+from jihua_kit.core.errors import KitError
+from jihua_kit.tables.cases import (
     COLUMNS,
     case_from_row,
     case_path,
@@ -19,7 +20,6 @@ from jihua_kit.cases import (
     load_case,
     validate_table,
 )
-from jihua_kit.errors import KitError
 
 BASE = {
     "id": "t1",

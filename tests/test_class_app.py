@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from jihua_kit import app_server
-from jihua_kit.class_server import CLASS_NOTEBOOK, TRAINER_NOTEBOOK, server_commands
-from jihua_kit.class_store import ClassStore
-from jihua_kit.cli import main as cli_main
-from jihua_kit.errors import KitError
+from jihua_kit.classes.server import CLASS_NOTEBOOK, TRAINER_NOTEBOOK, server_commands
+from jihua_kit.classes.store import ClassStore
+from jihua_kit.cli.main import main as cli_main
+from jihua_kit.core.errors import KitError
+from jihua_kit.room import server as app_server
 
 from .browser import BrowserLog, guarded_context, need_browser, save_screenshot
 from .class_fixtures import right_answer, wrong_answer

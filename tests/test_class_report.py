@@ -9,10 +9,10 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from jihua_kit.class_server import open_or_create
-from jihua_kit.class_store import ClassStore
-from jihua_kit.cli import main as cli_main
-from jihua_kit.errors import KitError
+from jihua_kit.classes.server import open_or_create
+from jihua_kit.classes.store import ClassStore
+from jihua_kit.cli.main import main as cli_main
+from jihua_kit.core.errors import KitError
 
 from .class_fixtures import new_session, right_answer, wrong_answer
 

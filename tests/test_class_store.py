@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from jihua_kit.class_store import (
+from jihua_kit.classes.store import (
     MAX_NAME,
     SCHEMA_VERSION,
     ClassStore,
@@ -23,8 +23,8 @@ from jihua_kit.class_store import (
     default_db,
     session_files,
 )
-from jihua_kit.errors import KitError
-from jihua_kit.i18n import t
+from jihua_kit.core.errors import KitError
+from jihua_kit.core.i18n import t
 
 from .class_fixtures import new_session, quiz_keys, right_answer, run_python, wrong_answer
 
@@ -143,7 +143,7 @@ def test_a_read_only_file_is_named_before_anything_is_lost(store, db):
     try:
         code = (
             "import json, sys; from pathlib import Path\n"
-            "from jihua_kit.class_store import ClassStore\nfrom jihua_kit.errors import KitError\n"
+            "from jihua_kit.classes.store import ClassStore\nfrom jihua_kit.core.errors import KitError\n"
             "try:\n    ClassStore.open(Path(sys.argv[1]))\n    print(json.dumps('opened'))\n"
             "except KitError as err:\n    print(json.dumps([err.key, err.message('zh')], ensure_ascii=False))\n"
         )
@@ -301,7 +301,7 @@ def test_several_processes_write_at_once_and_nothing_is_lost(store, db):
 
 _KILLED_WRITER = """
 import sys
-from jihua_kit.class_store import ClassStore
+from jihua_kit.classes.store import ClassStore
 s = ClassStore.open(sys.argv[1])
 keys = s.keys()
 s.join(1, "张三")

@@ -8,10 +8,10 @@ import os
 
 import pytest
 
-from jihua_kit.class_quiz_widget import ClassQuiz, class_tabs
-from jihua_kit.class_store import ClassStore
-from jihua_kit.class_trainer import TrainerApp, distribution, distribution_html
-from jihua_kit.i18n import t
+from jihua_kit.classes.quiz_widget import ClassQuiz, class_tabs
+from jihua_kit.classes.store import ClassStore
+from jihua_kit.classes.trainer import TrainerApp, distribution, distribution_html
+from jihua_kit.core.i18n import t
 
 from .class_fixtures import new_session, right_answer, run_python, wrong_answer
 
@@ -197,7 +197,7 @@ def test_a_read_only_file_is_said_on_the_trainee_page(db):
     try:
         code = (
             "import json, sys; from pathlib import Path\n"
-            "from jihua_kit.class_quiz_widget import ClassQuiz\n"
+            "from jihua_kit.classes.quiz_widget import ClassQuiz\n"
             "page = ClassQuiz(Path(sys.argv[1]))\n"
             "print(json.dumps([page.banner.value, page.join('1', '张三')], ensure_ascii=False))\n"
         )
@@ -268,7 +268,7 @@ def test_console_without_a_class_session_says_so(monkeypatch):
 
 
 def test_the_trainee_app_shows_the_quiz_tab_first_and_keeps_both_calculators(db):
-    from jihua_kit.app_layout import TraineeApp
+    from jihua_kit.room.layout import TraineeApp
 
     env = {"JIHUA_CLASS_DB": str(db), "JIHUA_CLASS_SESSION": "测试班"}
     app = TraineeApp(extra_tabs=class_tabs(environ=env))

@@ -8,12 +8,12 @@ import re
 import nbformat
 import pytest
 
-from jihua_kit.assessment_explain import explain_unit
-from jihua_kit.county import load_county
-from jihua_kit.deduction_charts import sanction_steps
-from jihua_kit.explain import explain
-from jihua_kit.params import load_parameters
-from jihua_kit.sim_views import assumptions, headers
+from jihua_kit.course.deduction_charts import sanction_steps
+from jihua_kit.explanations.assessment import explain_unit
+from jihua_kit.explanations.household import explain
+from jihua_kit.params.store import load_parameters
+from jihua_kit.simulation.views import assumptions, headers
+from jihua_kit.tables.county import load_county
 
 from .conftest import REPO, SHARED
 
@@ -104,7 +104,7 @@ def test_postponement_lump_or_yearly_is_a_registered_reading():
 
 
 def test_yearly_postponement_is_paid_in_every_year_it_runs_in_the_projection():
-    from jihua_kit.simulate import project
+    from jihua_kit.simulation.engine import project
 
     store = load_parameters()
     views = {"lump": store.view("raised"), "yearly": store.view("raised", {"RA-POSTPONE-PAYMENT": "yearly"})}

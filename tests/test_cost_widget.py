@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from jihua_kit import cost_charts, cost_views, sim_views
-from jihua_kit.cost_form import (
+from jihua_kit.core.errors import KitError
+from jihua_kit.course.cost_form import (
     SLIDER_KEYS,
     central_values,
     check_values,
@@ -25,8 +25,9 @@ from jihua_kit.cost_form import (
     sweep_frame,
     years,
 )
-from jihua_kit.errors import KitError
-from jihua_kit.params import load_parameters
+from jihua_kit.params.store import load_parameters
+from jihua_kit.simulation import cost_charts, cost_views
+from jihua_kit.simulation import views as sim_views
 
 from .conftest import REPO
 
@@ -137,7 +138,7 @@ def test_more_one_child_households_cost_more_reward():
 
 
 def test_sweep_frame_rises_with_the_one_child_share_as_the_self_check_says():
-    from jihua_kit.selfcheck import load_selfcheck
+    from jihua_kit.course.selfcheck import load_selfcheck
 
     check = load_selfcheck("06_cost")
     n = next(i for i, q in enumerate(check.questions, start=1) if q.id == "06-slider")
@@ -260,7 +261,7 @@ def test_charts_have_chinese_titles_and_no_missing_glyphs(projection):
 
 def test_widget_recomputes_when_a_slider_moves_and_resets():
     pytest.importorskip("ipywidgets")
-    from jihua_kit.cost_widget import CostCalculator
+    from jihua_kit.course.cost_widget import CostCalculator
 
     calc = CostCalculator(households=N)
     assert "全部假设取县情文件的中间值" in calc.output.value
@@ -276,7 +277,7 @@ def test_widget_recomputes_when_a_slider_moves_and_resets():
 
 def test_widget_refuses_a_value_instead_of_clamping_it():
     pytest.importorskip("ipywidgets")
-    from jihua_kit.cost_widget import CostCalculator
+    from jihua_kit.course.cost_widget import CostCalculator
 
     calc = CostCalculator(households=N)
     html = calc.set_values({"rural_share": 0.95})
@@ -287,7 +288,7 @@ def test_widget_refuses_a_value_instead_of_clamping_it():
 
 def test_widget_plain_text_has_no_model_id():
     pytest.importorskip("ipywidgets")
-    from jihua_kit.cost_widget import CostCalculator
+    from jihua_kit.course.cost_widget import CostCalculator
 
     bundle = CostCalculator(households=N)._repr_mimebundle_()
     assert bundle["text/plain"].startswith("（全县资金测算器")

@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jihua_kit.county import load_county, parse_county
-from jihua_kit.errors import KitError
+from jihua_kit.core.errors import KitError
+from jihua_kit.tables.county import load_county, parse_county
 
 from .conftest import REPO
 

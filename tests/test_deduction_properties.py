@@ -8,10 +8,10 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jihua_kit.assessment_explain import explain_unit
-from jihua_kit.audit_table import layout
-from jihua_kit.deductions import CONSEQUENCE_NAMES, FLAG_NAMES, score
-from jihua_kit.params import default_params
+from jihua_kit.explanations.assessment import explain_unit
+from jihua_kit.params.store import default_params
+from jihua_kit.rules.deductions import CONSEQUENCE_NAMES, FLAG_NAMES, score
+from jihua_kit.tables.audit_table import layout
 
 PARAMS = default_params()
 LAY = layout(PARAMS)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from jihua_kit.audits import load_audit
-from jihua_kit.deductions import FLAG_NAMES, score
-from jihua_kit.params import default_params, load_parameters
+from jihua_kit.params.store import default_params, load_parameters
+from jihua_kit.rules.deductions import FLAG_NAMES, score
+from jihua_kit.tables.audits import load_audit
 
 from .conftest import REPO
 

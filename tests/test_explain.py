@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 import yaml
 
-import jihua_kit.explain as explain_module
-from jihua_kit.benefits import BENEFIT_IDS
-from jihua_kit.cases import example_cases, load_case
-from jihua_kit.cli import main
-from jihua_kit.errors import KitError
-from jihua_kit.explain import compare, explain
+import jihua_kit.explanations.household as explain_module
+from jihua_kit.cli.main import main
+from jihua_kit.core.errors import KitError
+from jihua_kit.explanations.household import compare, explain
+from jihua_kit.rules.benefits import BENEFIT_IDS
+from jihua_kit.tables.cases import example_cases, load_case
 
 from .conftest import REPO
 

@@ -10,7 +10,7 @@ import warnings
 import pytest
 import yaml
 
-from jihua_kit.i18n import LANGS, catalog, t
+from jihua_kit.core.i18n import LANGS, catalog, t
 
 from .conftest import REPO, SHARED
 
@@ -45,7 +45,7 @@ def test_chinese_chart_renders_without_missing_glyphs(tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from jihua_kit.charts import FONT_FAMILY, use_chinese_font
+    from jihua_kit.core.charts import FONT_FAMILY, use_chinese_font
 
     assert use_chinese_font() == FONT_FAMILY
     with warnings.catch_warnings(record=True) as caught:

@@ -21,7 +21,7 @@ YEAR = 2013
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from jihua_kit.cli import main
+    from jihua_kit.cli.main import main
 
     out = tmp_path_factory.mktemp("sim")
     text, err = io.StringIO(), io.StringIO()
@@ -106,9 +106,10 @@ def test_progress_is_reported_while_it_runs(run: dict) -> None:
 def test_charts_share_one_colour_per_scenario_and_start_at_zero() -> None:
     import matplotlib.colors as mcolors
 
-    from jihua_kit import cost_charts, sim_charts
-    from jihua_kit.charts import SCENARIO_COLORS
-    from jihua_kit.sim_run import run_simulation
+    from jihua_kit.core.charts import SCENARIO_COLORS
+    from jihua_kit.simulation import charts as sim_charts
+    from jihua_kit.simulation import cost_charts
+    from jihua_kit.simulation.run import run_simulation
 
     sim = run_simulation(years=[2013, 2014], households=4000, sensitivity=0)
     tables = sim.tables()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jihua_kit.masking import QUOTE_MAX
+from jihua_kit.core.masking import QUOTE_MAX
 
 from .conftest import REPO
 from .hostile import assert_refused, flat, hidden_part, id_number, run_limited
@@ -180,7 +180,7 @@ def test_bad_audit_values_are_named(unit: dict, names: tuple, tmp_path: Path, ca
 
 
 def test_the_app_form_names_a_huge_age_instead_of_failing() -> None:
-    from jihua_kit.household_form import blank_values, household_result_html
+    from jihua_kit.course.household_form import blank_values, household_result_html
 
     for age in (99999999999999999999, 10**400):
         html = household_result_html(blank_values() | {"mother.age": age})
@@ -244,9 +244,9 @@ def test_out_options_only_for_spreadsheets_and_never_the_input(tmp_path: Path, c
 
 
 def test_a_large_json_audit_scores_in_one_pass_under_a_memory_cap(tmp_path: Path) -> None:
-    from jihua_kit.deductions import score
-    from jihua_kit.params import default_params
-    from jihua_kit.scorecard import summary, summary_of, unit_records
+    from jihua_kit.explanations.scorecard import summary, summary_of, unit_records
+    from jihua_kit.params.store import default_params
+    from jihua_kit.rules.deductions import score
 
     units = [{"unit_id": f"U{i:05d}", "findings": {"D-EXAM": i % 3, "D-UNPAID-REWARD": i % 2}} for i in range(20_000)]
     path = tmp_path / "big.json"
@@ -257,7 +257,7 @@ def test_a_large_json_audit_scores_in_one_pass_under_a_memory_cap(tmp_path: Path
     points = sum((i % 3) * 2 + (i % 2) * 2 for i in range(20_000))  # D-EXAM 2 points, D-UNPAID-REWARD 2 points
     assert len(data["units"]) == 20_000 and data["summary"]["total_points"] == points
     params = default_params()
-    from jihua_kit.audits import load_audit
+    from jihua_kit.tables.audits import load_audit
 
     result = score(load_audit({"units": units[:50], "period": "2013Q2"}, params), params)
     records = unit_records(result, params)
@@ -268,7 +268,7 @@ def test_a_large_json_audit_scores_in_one_pass_under_a_memory_cap(tmp_path: Path
 def test_an_error_keeps_its_message_when_a_worker_process_sends_it_back() -> None:
     import pickle
 
-    from jihua_kit.errors import KitError
+    from jihua_kit.core.errors import KitError
 
     err = KitError("case.too_large", file="c.yaml", field="mother.age", got=10**400, max=120, bound="TR-CASE-BOUNDS")
     back = pickle.loads(pickle.dumps(err))

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jihua_kit.masking import check_character, mask_id
+from jihua_kit.core.masking import check_character, mask_id
 
 from .hostile import (
     assert_refused,
@@ -207,8 +207,8 @@ FAR_CELLS = {  # the far cell written as lenient readers still read it
 
 @pytest.mark.parametrize("variant", list(FAR_CELLS) + ["renamed part"])
 def test_a_far_cell_is_found_however_it_is_written(variant: str, tmp_path: Path) -> None:
-    from jihua_kit.errors import KitError
-    from jihua_kit.sheet_limits import check_sheet_file
+    from jihua_kit.core.errors import KitError
+    from jihua_kit.sheets.limits import check_sheet_file
 
     first = '<row r="1"><c r="A1" t="inlineStr"><is><t>户编号</t></is></c></row>'
     parts = xlsx_parts(sheet_xml(first + FAR_CELLS.get(variant, CORNER)))
@@ -263,7 +263,7 @@ def test_a_csv_cell_over_131072_characters_rejects_its_row(tmp_path: Path, capsy
 
 
 def test_an_audit_count_of_1e308_is_rejected_by_its_bound_not_wrapped(tmp_path: Path, capsys) -> None:
-    from jihua_kit.templates import audit_template
+    from jihua_kit.sheets.templates import audit_template
 
     from .sheet_fixtures import columns
 
@@ -307,8 +307,8 @@ def test_out_never_overwrites_the_roster_nor_fails_with_a_traceback(tmp_path: Pa
 
 
 def test_a_failed_write_leaves_the_earlier_file_and_no_traceback(tmp_path: Path, monkeypatch) -> None:
-    from jihua_kit.errors import KitError
-    from jihua_kit.xlsx_write import Workbook
+    from jihua_kit.core.errors import KitError
+    from jihua_kit.core.xlsx_write import Workbook
 
     target = tmp_path / "result.xlsx"
     target.write_bytes(b"earlier")
@@ -340,7 +340,7 @@ def test_digits_of_other_scripts_are_not_read_as_numbers(tmp_path: Path, capsys)
 
 
 def test_a_roster_whose_whole_age_column_is_birth_years_is_checked_in_one_pass(tmp_path: Path) -> None:
-    from jihua_kit.households import check_all_rows
+    from jihua_kit.tables.households import check_all_rows
 
     path = tmp_path / "years.csv"
     rows = roster_rows(10_000, p1_age=lambda i: 1950 + i % 40)

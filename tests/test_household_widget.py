@@ -14,9 +14,7 @@ import sys
 
 import pytest
 
-from jihua_kit.cases import example_cases
-from jihua_kit.explain import explain
-from jihua_kit.household_form import (
+from jihua_kit.course.household_form import (
     FIELDS,
     blank_values,
     compare_html,
@@ -27,9 +25,11 @@ from jihua_kit.household_form import (
     reading_fields,
     values_from_case,
 )
-from jihua_kit.household_widget import HouseholdCalculator
-from jihua_kit.households import COLUMNS
-from jihua_kit.widgets_common import optional_int
+from jihua_kit.course.household_widget import HouseholdCalculator
+from jihua_kit.course.widgets_common import optional_int
+from jihua_kit.explanations.household import explain
+from jihua_kit.tables.cases import example_cases
+from jihua_kit.tables.households import COLUMNS
 
 from .conftest import REPO
 
@@ -225,7 +225,7 @@ def test_labels_cover_every_input_and_the_main_readings():
 def test_plain_functions_work_without_ipywidgets():
     code = (
         "import sys; sys.modules['ipywidgets'] = None\n"
-        "from jihua_kit.household_form import household_result_html, values_from_case\n"
+        "from jihua_kit.course.household_form import household_result_html, values_from_case\n"
         f"html = household_result_html(values_from_case({ELDERLY!r}))\n"
         "assert '11,520' in html, html[:200]\n"
         "assert 'ipywidgets' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
@@ -293,7 +293,7 @@ def test_widget_scenario_readings_example_and_reset():
 
 
 def test_widget_never_raises_at_the_trainee(monkeypatch):
-    import jihua_kit.household_widget as hw
+    import jihua_kit.course.household_widget as hw
 
     calc = HouseholdCalculator(ELDERLY)
 

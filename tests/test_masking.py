@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jihua_kit.masking import check_character, id_format_ok, mask_id, scrub
+from jihua_kit.core.masking import check_character, id_format_ok, mask_id, scrub
 
 SAMPLE = "11010519491231002X"  # the standard's published example (check character X)
 

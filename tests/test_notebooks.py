@@ -62,8 +62,8 @@ def test_charts_are_stored_as_images(path):
 def test_quiz_chapter_stores_no_answer_before_one_is_given():
     """Chapter 07 asks; it reveals an answer only once one is given (the widget, `quiz.report`),
     so no stored output holds an answer, a reason or the library's working for one (issue 13)."""
-    from jihua_kit.i18n import t
-    from jihua_kit.quiz import load_quiz
+    from jihua_kit.core.i18n import t
+    from jihua_kit.course.quiz import load_quiz
 
     quiz = load_quiz()
     nb = json.loads((REPO / "notebooks" / "07_quiz.ipynb").read_text(encoding="utf-8"))

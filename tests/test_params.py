@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jihua_kit.errors import KitError
-from jihua_kit.params import load_parameters
+from jihua_kit.core.errors import KitError
+from jihua_kit.params.store import load_parameters
 
 from .conftest import REPO, SHARED
 

@@ -12,11 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jihua_kit.county import load_county, parse_county
-from jihua_kit.errors import KitError
-from jihua_kit.households import COLUMNS, validate_table
-from jihua_kit.lifecycle import advance
-from jihua_kit.population import (
+from jihua_kit.core.errors import KitError
+from jihua_kit.simulation.lifecycle import advance
+from jihua_kit.simulation.population import (
     CHUNK_SIZE,
     chunk_bounds,
     generate,
@@ -24,6 +22,8 @@ from jihua_kit.population import (
     layout,
     population,
 )
+from jihua_kit.tables.county import load_county, parse_county
+from jihua_kit.tables.households import COLUMNS, validate_table
 
 from .conftest import REPO
 

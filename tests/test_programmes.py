@@ -9,9 +9,9 @@ import matplotlib.pyplot as plt
 import pytest
 import yaml
 
-from jihua_kit.benefits import BENEFIT_IDS
-from jihua_kit.errors import KitError
-from jihua_kit.programmes import LEVELS, county_frame, load_programmes, programme_diagram, programme_frame
+from jihua_kit.core.errors import KitError
+from jihua_kit.course.programmes import LEVELS, county_frame, load_programmes, programme_diagram, programme_frame
+from jihua_kit.rules.benefits import BENEFIT_IDS
 
 from .conftest import SHARED
 

@@ -13,9 +13,9 @@ import re
 import pytest
 import yaml
 
-from jihua_kit.errors import KitError
-from jihua_kit.quiz import check_html, load_quiz, score_html
-from jihua_kit.quiz_load import load_questions
+from jihua_kit.core.errors import KitError
+from jihua_kit.course.quiz import check_html, load_quiz, score_html
+from jihua_kit.course.quiz_load import load_questions
 
 from .conftest import REPO
 
@@ -228,7 +228,7 @@ def test_a_choice_question_must_match_exactly_one_choice(tmp_path):
         {"zh": "只发晚婚", "en": "late marriage only", "match": ["E-LATE-MARRIAGE"]},
         {"zh": "都不发", "en": "neither", "match": []},
     ]}  # fmt: skip
-    from jihua_kit.quiz import Quiz
+    from jihua_kit.course.quiz import Quiz
 
     quiz = Quiz(load_questions(_folder(tmp_path, choice)))
     with pytest.raises(KitError) as err:
@@ -241,7 +241,7 @@ def test_a_choice_question_must_match_exactly_one_choice(tmp_path):
 
 
 def test_a_source_that_cannot_be_a_number_is_refused(tmp_path):
-    from jihua_kit.quiz import Quiz
+    from jihua_kit.course.quiz import Quiz
 
     ranged = GOOD | {"source": {"case": "12-disability"}, "ask": {"total": "one_time"}}  # 六、四是: a range
     with pytest.raises(KitError) as err:
@@ -269,7 +269,7 @@ def test_slides_show_the_question_then_the_answer(quiz):
 
 def test_widget_checks_in_place_and_keeps_the_score():
     pytest.importorskip("ipywidgets")
-    from jihua_kit.quiz_widget import QuizApp
+    from jihua_kit.course.quiz_widget import QuizApp
 
     app = QuizApp()
     n = _number(app.quiz, "q02-parity-seven")
@@ -297,7 +297,7 @@ def test_report_checks_answers_written_in_a_cell(quiz):
 
 def test_widget_takes_several_answers_at_once():
     pytest.importorskip("ipywidgets")
-    from jihua_kit.quiz_widget import QuizApp
+    from jihua_kit.course.quiz_widget import QuizApp
 
     app = QuizApp()
     answers = {n: app.quiz.right_answer(n) for n in (1, 2, 3)}

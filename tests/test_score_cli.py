@@ -6,9 +6,9 @@ import json
 import subprocess
 import sys
 
-from jihua_kit.audits import load_audit
-from jihua_kit.commands.score import score_frame
-from jihua_kit.params import default_params
+from jihua_kit.cli.commands.score import score_frame
+from jihua_kit.params.store import default_params
+from jihua_kit.tables.audits import load_audit
 
 from .conftest import REPO
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from jihua_kit.errors import KitError
-from jihua_kit.selfcheck import load_selfcheck
+from jihua_kit.core.errors import KitError
+from jihua_kit.course.selfcheck import load_selfcheck
 
 
 def test_chapter_01_answers_come_from_the_handout_figures():

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jihua_kit.templates import audit_template
+from jihua_kit.sheets.templates import audit_template
 
 from .sheet_fixtures import (
     all_cells,
@@ -107,7 +107,7 @@ class _Capture:
         import io
         import json
 
-        from jihua_kit.cli import main
+        from jihua_kit.cli.main import main
 
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
@@ -298,7 +298,7 @@ def test_missing_unit_id_column_and_bad_encoding(tmp_path: Path, capsys: pytest.
 
 
 def test_yaml_input_is_unchanged_and_no_progress_bar_off_a_terminal(filled: Path, capfd: pytest.CaptureFixture):
-    from jihua_kit.cli import main
+    from jihua_kit.cli.main import main
 
     assert main(["score", str(Path(__file__).parent.parent / "data/audits/xinfang-township-2013q2.yaml")]) == 0
     assert "共 5 个单位，合计扣 29 分" in capfd.readouterr().out
@@ -313,7 +313,7 @@ def test_outputs_hold_no_personal_data_from_an_audit(scored: dict) -> None:
 @pytest.mark.parametrize("kind", ["audit", "roster"])
 def test_formula_without_saved_value_is_rejected_not_read_as_blank(kind: str, tmp_path: Path, capsys) -> None:
     """openpyxl writes formulas without results; a blank would be 0 (roster) or 'empty' (audit)."""
-    from jihua_kit.templates import roster_template
+    from jihua_kit.sheets.templates import roster_template
 
     if kind == "audit":
         path, code = audit_template(tmp_path / "a.xlsx", PERIOD), "D-EXAM"
@@ -352,9 +352,9 @@ def test_any_grid_reads_alike_as_xlsx_and_csv_and_scores_as_the_table(grid: list
 
     import pandas as pd
 
-    from jihua_kit.deductions import score
-    from jihua_kit.params import default_params
-    from jihua_kit.sheet_audit import read_audit
+    from jihua_kit.params.store import default_params
+    from jihua_kit.rules.deductions import score
+    from jihua_kit.sheets.audit import read_audit
 
     params = default_params()
     header = ["单位编号", "考核期", *COUNT_CODES]

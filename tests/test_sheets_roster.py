@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jihua_kit.cases import example_cases, load_case
-from jihua_kit.masking import mask_id
-from jihua_kit.sheet_headers import roster_specs
-from jihua_kit.templates import roster_template
+from jihua_kit.core.masking import mask_id
+from jihua_kit.sheets.headers import roster_specs
+from jihua_kit.sheets.templates import roster_template
+from jihua_kit.tables.cases import example_cases, load_case
 
 from .sheet_fixtures import all_cells, id_number, run_json, save_csv, sheet_records, sheet_rows
 
@@ -105,7 +105,7 @@ def paid(roster: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     import io
     import json
 
-    from jihua_kit.cli import main
+    from jihua_kit.cli.main import main
 
     out = tmp_path_factory.mktemp("pay") / "payments.xlsx"
     buf, err = io.StringIO(), io.StringIO()
@@ -196,7 +196,7 @@ def _ids_used() -> list[str]:
 def test_no_id_number_unmasked_anywhere_and_no_name_on_the_terminal(
     paid: dict, roster: Path, capfd: pytest.CaptureFixture, tmp_path: Path
 ) -> None:
-    from jihua_kit.cli import main
+    from jihua_kit.cli.main import main
 
     out = tmp_path / "again.xlsx"
     code = main(["explain", str(roster), "--out", str(out)])

@@ -15,16 +15,16 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from jihua_kit import sim_views
-from jihua_kit.benefits import BENEFIT_IDS
-from jihua_kit.cli import main
-from jihua_kit.county import load_county
-from jihua_kit.errors import KitError
-from jihua_kit.explain import explain
-from jihua_kit.params import load_parameters
-from jihua_kit.population import population
-from jihua_kit.sensitivity import households_in, tornado
-from jihua_kit.simulate import cost_table, project, simulate_year
+from jihua_kit.cli.main import main
+from jihua_kit.core.errors import KitError
+from jihua_kit.explanations.household import explain
+from jihua_kit.params.store import load_parameters
+from jihua_kit.rules.benefits import BENEFIT_IDS
+from jihua_kit.simulation import views as sim_views
+from jihua_kit.simulation.engine import cost_table, project, simulate_year
+from jihua_kit.simulation.population import population
+from jihua_kit.simulation.sensitivity import households_in, tornado
+from jihua_kit.tables.county import load_county
 
 from .conftest import REPO
 
@@ -283,7 +283,7 @@ def test_cli_rejects_bad_options(tmp_path: Path, args, field):
 
 
 def test_tornado_in_a_worker_gives_the_same_table():
-    from jihua_kit.sim_run import run_simulation
+    from jihua_kit.simulation.run import run_simulation
 
     alone = run_simulation(COUNTY, years=[2013], households=800, sensitivity=800, workers=1)
     forked = run_simulation(COUNTY, years=[2013], households=800, sensitivity=800, workers=2)
@@ -292,7 +292,7 @@ def test_tornado_in_a_worker_gives_the_same_table():
 
 
 def test_a_household_from_an_unknown_village_is_not_filed_elsewhere():
-    from jihua_kit.simulate import YearResult, aggregate, table_layout
+    from jihua_kit.simulation.engine import YearResult, aggregate, table_layout
 
     table = _hand_table()
     result = YearResult(2013, "raised", table_layout(table.iloc[[0]]), 1.0, 2, 2)

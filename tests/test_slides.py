@@ -16,10 +16,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jihua_kit.errors import KitError
-from jihua_kit.i18n import t
-from jihua_kit.slide_assets import NODE_MODULES, external_refs
-from jihua_kit.slides import build_deck, build_decks, prepare
+from jihua_kit.core.errors import KitError
+from jihua_kit.core.i18n import t
+from jihua_kit.decks.assets import NODE_MODULES, external_refs
+from jihua_kit.decks.build import build_deck, build_decks, prepare
 
 from .browser import guarded_context, save_screenshot
 from .conftest import REPO
@@ -29,7 +29,7 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 GUIDE = REPO / "notebooks" / "00_guide.ipynb"
 SLIDE_TYPES = {"slide", "subslide", "fragment", "notes", "skip", "-"}
 # Loads a page makes: <script src>, <link href>, <img src>, CSS url()/@import. Written apart from
-# jihua_kit.slide_assets so that a bug there cannot hide a web reference from this test.
+# jihua_kit.decks.assets so that a bug there cannot hide a web reference from this test.
 _LOAD_ATTR = re.compile(
     r"<(?:script|link|img|source|iframe|video|audio|embed)\b[^>]*?\b(?:src|href|srcset)\s*=\s*[\"']?([^\"'\s>]+)", re.I
 )
@@ -422,7 +422,7 @@ def test_tables_wrap_the_long_name_column_not_two_characters_a_line(decks, page,
 
 
 def test_target_chart_labels_are_at_least_16_px_on_the_projector(decks, page, screenshot):
-    from jihua_kit.targets import CHART_FONT, CHART_WIDTH
+    from jihua_kit.rules.targets import CHART_FONT, CHART_WIDTH
 
     _open(page, decks / "04_exams_targets.html")
     images = page.evaluate(
@@ -475,7 +475,7 @@ QUIZ_NB = REPO / "notebooks" / "07_quiz.ipynb"
 
 def _answer_marks(lang: str = "zh") -> list[str]:
     """Texts that only an answer carries: each question's reason and the answer's heading."""
-    from jihua_kit.quiz import load_quiz
+    from jihua_kit.course.quiz import load_quiz
 
     quiz = load_quiz(lang)
     marks = [q.why[lang] for q in quiz.questions]

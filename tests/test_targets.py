@@ -9,9 +9,10 @@ import warnings
 
 import pytest
 
-from jihua_kit.errors import KitError
-from jihua_kit.params import load_parameters
-from jihua_kit.targets import attainment, check_targets, load_figures, targets_chart
+from jihua_kit.core.errors import KitError
+from jihua_kit.explanations.targets_chart import targets_chart
+from jihua_kit.params.store import load_parameters
+from jihua_kit.rules.targets import attainment, check_targets, load_figures
 
 from .conftest import REPO
 

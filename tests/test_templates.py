@@ -8,10 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jihua_kit.audit_table import layout
-from jihua_kit.households import COLUMNS
-from jihua_kit.params import default_params
-from jihua_kit.sheet_headers import audit_headers, audit_specs, fold, roster_headers, roster_specs
+from jihua_kit.params.store import default_params
+from jihua_kit.sheets.headers import audit_headers, audit_specs, fold, roster_headers, roster_specs
+from jihua_kit.tables.audit_table import layout
+from jihua_kit.tables.households import COLUMNS
 
 from .sheet_fixtures import columns, run_cli, run_json
 
@@ -20,7 +20,7 @@ VILLAGES = 497  # 全县497个村(居), handout 七·5(一)
 
 @pytest.fixture(scope="module")
 def audit_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from jihua_kit.templates import audit_template
+    from jihua_kit.sheets.templates import audit_template
 
     return audit_template(tmp_path_factory.mktemp("tpl") / "audit.xlsx", "2013Q2")
 

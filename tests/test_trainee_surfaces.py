@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from jihua_kit.cases import example_cases
+from jihua_kit.tables.cases import example_cases
 
 from .conftest import REPO
 from .trainee_text import html_faults, markdown_faults, text_faults
@@ -65,7 +65,7 @@ def test_chapter_reads_as_chinese(path: Path) -> None:
 
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_app_household_result_reads_as_chinese(case: str) -> None:
-    from jihua_kit.household_form import compare_html, household_result_html, values_from_case
+    from jihua_kit.course.household_form import compare_html, household_result_html, values_from_case
 
     values = values_from_case(case)
     html = household_result_html(values) + compare_html(values)
@@ -73,7 +73,7 @@ def test_app_household_result_reads_as_chinese(case: str) -> None:
 
 
 def test_app_household_error_and_readings_read_as_chinese() -> None:
-    from jihua_kit.household_form import household_result_html, reading_fields, values_from_case
+    from jihua_kit.course.household_form import household_result_html, reading_fields, values_from_case
 
     values = values_from_case(CASE_NAMES[0]) | {"mother.age": -3}
     _check(html_faults(household_result_html(values)), "error")
@@ -82,14 +82,14 @@ def test_app_household_error_and_readings_read_as_chinese() -> None:
 
 
 def _audit_units() -> list[str]:
-    from jihua_kit.audit_form import audit_examples
+    from jihua_kit.course.audit_form import audit_examples
 
     return [ref for _, ref in audit_examples()]
 
 
 @pytest.mark.parametrize("ref", _audit_units())
 def test_app_audit_result_reads_as_chinese(ref: str) -> None:
-    from jihua_kit.audit_form import audit_result_html, reading_fields, values_from_audit
+    from jihua_kit.course.audit_form import audit_result_html, reading_fields, values_from_audit
 
     html = audit_result_html(values_from_audit(ref))
     html += audit_result_html(values_from_audit(ref), readings={"RA-WRONG-SEX-INSTEAD": "on_top"})
@@ -98,7 +98,7 @@ def test_app_audit_result_reads_as_chinese(ref: str) -> None:
 
 
 def test_course_calculators_read_as_chinese() -> None:
-    from jihua_kit.audit_form import calendar_html, target_values, targets_result_html
+    from jihua_kit.course.audit_form import calendar_html, target_values, targets_result_html
 
     html = targets_result_html(target_values()) + calendar_html("2013Q3", reward_from="2013-07-05")
     _check(html_faults(html), "targets and calendar")
@@ -108,7 +108,7 @@ def test_course_calculators_read_as_chinese() -> None:
 
 
 def _cli(*argv: str) -> str:
-    from jihua_kit.cli import main
+    from jihua_kit.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -142,14 +142,14 @@ def test_cli_argument_errors_are_chinese() -> None:
 
 
 def test_params_fits_80_columns() -> None:
-    from jihua_kit.textfmt import width
+    from jihua_kit.core.textfmt import width
 
     for text in (_cli("params"), _cli("params", "E-PENSION"), _cli("params", "D-MISSED-BIRTH")):
         assert max(width(line) for line in text.splitlines()) <= 80, max(text.splitlines(), key=width)
 
 
 def test_cli_text_output_reads_as_chinese(tmp_path: Path) -> None:
-    from jihua_kit.params import load_parameters
+    from jihua_kit.params.store import load_parameters
 
     outputs = {"params": _cli("params")}
     for pid in load_parameters().parameters:
@@ -180,7 +180,7 @@ def test_slide_decks_read_as_chinese(tmp_path: Path) -> None:
     from .test_slides import need_reveal
 
     need_reveal()
-    from jihua_kit.slides import build_decks
+    from jihua_kit.decks.build import build_decks
 
     faults = []
     for deck in build_decks(None, tmp_path / "decks"):
@@ -194,7 +194,7 @@ def test_slide_decks_read_as_chinese(tmp_path: Path) -> None:
 
 def test_every_value_reads_as_words() -> None:
     """A value's key is code: each keyed value has a label, and each count a measure word, in the data."""
-    from jihua_kit.params import load_parameters
+    from jihua_kit.params.store import load_parameters
 
     for p in load_parameters().parameters.values():
         for v in p.values:

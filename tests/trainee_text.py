@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from jihua_kit.deductions import FLAG_NAMES
-from jihua_kit.params import load_parameters
+from jihua_kit.params.store import load_parameters
+from jihua_kit.rules.deductions import FLAG_NAMES
 
 CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 RULE_ID = re.compile(r"(?<![A-Za-z0-9_-])(?:E|D|T|C|F|TR|RA)-[A-Z0-9]+(?:-[A-Z0-9]+)*(?![A-Za-z0-9_-])")

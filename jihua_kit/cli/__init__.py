@@ -1,0 +1,1 @@
+"""The `jihua-kit` command: one module per subcommand in `cli/commands/`."""

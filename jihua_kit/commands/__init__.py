@@ -1,1 +1,0 @@
-"""Subcommands of `jihua-kit`; every module here is picked up by `jihua_kit.cli`."""

@@ -1,0 +1,1 @@
+"""The training notebooks' widgets, self-checks and quiz (callbacks are plain functions)."""

@@ -1,0 +1,1 @@
+"""Offline reveal.js slide decks built from the notebooks, with their answer keys."""

@@ -1,0 +1,1 @@
+"""The trainee app: Voilà behind the room server (kernel pool, cap, waiting page)."""

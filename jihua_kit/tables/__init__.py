@@ -1,0 +1,1 @@
+"""Input tables: household cases and household tables, audit findings and unit tables, county files."""
