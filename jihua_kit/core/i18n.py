@@ -1,8 +1,9 @@
 """Chinese and English text for everything users see, by key.
 
 Messages live in `jihua_kit/messages/*.yaml` as `key: {zh: ..., en: ...}`; each area of the kit
-keeps its own file, and a key may be defined only once across them. Text is a `str.format`
-template filled from keyword arguments.
+keeps its own file, and a key may be defined only once across them. A data folder may add its
+own in `<data>/messages/*.yaml` (the messages of a rule added there: its conditions and reasons).
+Text is a `str.format` template filled from keyword arguments.
 """
 
 from __future__ import annotations
@@ -12,16 +13,27 @@ from pathlib import Path
 
 import yaml
 
+from jihua_kit.core.paths import data_dir
+
 LANGS = ("zh", "en")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MESSAGES = Path(__file__).resolve().parents[1] / "messages"
 
 
-@lru_cache(maxsize=1)
 def catalog() -> dict[str, dict[str, str]]:
-    """All messages, merged from the message files; duplicate keys are an error."""
+    """All messages: the kit's, then the data folder's own (`<data>/messages/`), keys unique."""
+    extra = data_dir() / "messages"
+    try:
+        stamp = extra.stat().st_mtime_ns  # one stat per lookup; the files are read once
+    except OSError:
+        return _catalog(None, 0)
+    return _catalog(extra, stamp)
+
+
+@lru_cache(maxsize=4)
+def _catalog(extra: Path | None, _stamp: int) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
-    for path in sorted(_MESSAGES.glob("*.yaml")):
+    for path in (*sorted(_MESSAGES.glob("*.yaml")), *(sorted(extra.glob("*.yaml")) if extra else ())):
         entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # not yamlio: it raises KitErrors
         for key, texts in entries.items():
             if key in merged:

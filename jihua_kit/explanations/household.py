@@ -20,7 +20,7 @@ from jihua_kit.core.textfmt import format_number, named
 from jihua_kit.explanations.household_render import CompareRendering, Rendering
 from jihua_kit.params.figures import amount_text
 from jihua_kit.params.store import DEFAULT_SCENARIO, FigureUse, Params, load_parameters
-from jihua_kit.rules.benefits import BENEFIT_IDS, RuleResult, compute, totals
+from jihua_kit.rules.benefits import RuleResult, compute, totals
 from jihua_kit.tables.cases import COLUMNS, load_case, validate_table
 
 __all__ = ["Comparison", "Explanation", "Line", "ReadingUse", "compare", "explain"]
@@ -177,7 +177,7 @@ def explain(
     params = load_parameters().view(scenario, readings)
     results = compute(table, params)
     row = {c: _plain(v) for c, v in table.iloc[0].to_dict().items() if c in COLUMNS}
-    lines = [_line(results[rid], row, params, lang) for rid in BENEFIT_IDS]
+    lines = [_line(results[rid], row, params, lang) for rid in results]
     changed = {k: v for k, v in params.choices.items() if v != params.store.readings[k].default}
     if isinstance(title, dict):
         title = title.get(lang) or title.get("zh") or ""

@@ -32,9 +32,9 @@ _PARAM_REQUIRED = (
 _PARAM_OPTIONAL = ("ladder", "parallel", "source")
 _VALUE_FIELDS = (
     "value", "min", "max", "unit", "scenario", "key", "comparator", "label_zh", "label_en", "measure_zh",
-    "measure_en", "section", "readings",
+    "measure_en", "section", "readings", "scope",
 )  # fmt: skip
-_READING_REQUIRED = ("id", "title_zh", "title_en", "applies_to", "default", "options")
+_READING_REQUIRED = ("id", "title_zh", "title_en", "default", "options")
 _OPTION_FIELDS = ("key", "zh", "en", "value")
 
 
@@ -54,6 +54,7 @@ class Value:
     measure_en: str | None = None
     section: str | None = None  # where this value comes from, when it differs from the record's
     readings: tuple[str, ...] = ()  # readings that apply to this value only (R1 to a floor)
+    scope: str | None = None  # who the rule covers with this value, when it differs by scenario (E-PENSION)
 
     @property
     def is_range(self) -> bool:
@@ -93,6 +94,15 @@ class Parameter:
     def description(self, lang: str = "zh") -> str:
         return self.description_en if lang == "en" else self.description_zh
 
+    @property
+    def declared_readings(self) -> tuple[str, ...]:
+        """Every reading the rule may read: the record's, then its values' (the one declaration)."""
+        return tuple(dict.fromkeys(self.readings + tuple(r for v in self.values for r in v.readings)))
+
+    def value_for_scope(self, scenario: str) -> str | None:
+        """The `scope` of the value in force in `scenario` (not traced: it is not a figure)."""
+        return next((v.scope for v in self.values if v.scenario in ("both", scenario) and v.scope), None)
+
     def section_for(self, scenario: str) -> str:
         """The section(s) the values in force in `scenario` come from (the record's by default)."""
         own = [v.section for v in self.values if v.scenario in ("both", scenario) and v.section]
@@ -124,9 +134,9 @@ class Reading:
     id: str
     title_zh: str
     title_en: str
-    applies_to: tuple[str, ...]
     default: str
     options: tuple[Option, ...]
+    applies_to: tuple[str, ...] = ()  # derived: the records (or values) that declare it
 
     def title(self, lang: str = "zh") -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -241,7 +251,8 @@ def _parse_value(check: _Checker, raw: Any, i: int, record_scenario: str, readin
     for ref in refs:
         if ref not in readings:
             raise check.fail("param.unknown_reading", f"{where}.readings", got=ref)
-    return Value(low, high, unit, scenario, key, comparator, **texts, **measures, readings=refs)
+    scope = check.optional_text(raw, "scope", where)
+    return Value(low, high, unit, scenario, key, comparator, **texts, **measures, readings=refs, scope=scope)
 
 
 def parse_parameters(raw: Any, file: str, readings: dict[str, Reading], into: dict[str, Parameter]) -> None:
@@ -318,6 +329,6 @@ def parse_readings(raw: Any, file: str) -> dict[str, Reading]:
             raise check.fail("reading.bad_default", "default", got=default)
         out[rid] = Reading(
             rid, check.text(rec, "title_zh"), check.text(rec, "title_en"),
-            check.str_list(rec, "applies_to"), default, tuple(options),
+            default, tuple(options),
         )  # fmt: skip
     return out

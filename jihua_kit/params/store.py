@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -192,7 +192,16 @@ def _load(folder: Path, _sig: tuple) -> ParameterStore:
         parse_parameters(_read_yaml(path), path.name, readings, parameters)
     holidays_raw = _read_yaml(folder / HOLIDAYS_FILE) if (folder / HOLIDAYS_FILE).exists() else {}
     holidays = tuple(str(d) for d in (holidays_raw or {}).get("dates") or [])
-    return ParameterStore(parameters, readings, holidays, folder)
+    return ParameterStore(parameters, _with_applies_to(readings, parameters), holidays, folder)
+
+
+def _with_applies_to(readings: dict[str, Reading], parameters: dict[str, Parameter]) -> dict[str, Reading]:
+    """Each reading's `applies_to`, derived from the records that declare it (declared once)."""
+    users: dict[str, list[str]] = {rid: [] for rid in readings}
+    for pid, param in parameters.items():
+        for rid in param.declared_readings:
+            users[rid].append(pid)
+    return {rid: replace(r, applies_to=tuple(users[rid])) for rid, r in readings.items()}
 
 
 def default_params(scenario: str = DEFAULT_SCENARIO, readings: dict[str, str] | None = None) -> Params:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from jihua_kit.params.store import Params
-from jihua_kit.rules.benefit_base import NOT_IN_FORCE, Household, Outcome, all_of, per_parent
+from jihua_kit.rules.benefit_base import Household, Outcome, all_of, per_parent
+from jihua_kit.rules.registry import rule
 
 
+@rule("E-SPECIAL-AID")
 def special_aid(h: Household, p: Params) -> Outcome:
     """Each living parent of a 两户 whose only child or a daughter died or is disabled."""
     min_age = p.reading("RA-SPECIAL-AID-AGE")
@@ -22,9 +24,9 @@ def special_aid(h: Household, p: Params) -> Outcome:
     return Outcome(conds, p.per_year("E-SPECIAL-AID"), count=per_parent(p, h.n_parents), args={"age": min_age})
 
 
+@rule("E-SPOUSE-DEATH")
 def spouse_death(h: Household, p: Params) -> Outcome:
     """Rural 两户; a two-daughter household needs sterilization (or, by reading, any long-term method)."""
-    p.option("R7")
     if p.chose("RA-SPOUSE-DEATH-METHOD", "sterilization"):
         method_ok, why = h.sterilized, "ent.why.twogirl_not_sterilized"
     else:
@@ -42,16 +44,19 @@ def spouse_death(h: Household, p: Params) -> Outcome:
     return Outcome(conds, np.where(h.one, one, two))
 
 
+@rule("E-TWOGIRL-CHILD-DEATH")
 def twogirl_child_death(h: Household, p: Params) -> Outcome:
     conds = [(h.rural & h.two, "ent.why.not_rural_twogirl"), (h.ev["child_died"] > 0, "ent.why.no_child_death")]
     return Outcome(conds, p.value("E-TWOGIRL-CHILD-DEATH"))
 
 
+@rule("E-ONECHILD-DEATH")
 def onechild_death(h: Household, p: Params) -> Outcome:
     conds = [(h.rural & h.one, "ent.why.not_rural_onechild"), (h.ev["child_died"] > 0, "ent.why.no_child_death")]
     return Outcome(conds, p.value("E-ONECHILD-DEATH"))
 
 
+@rule("E-ORPHAN")
 def orphan(h: Household, p: Params) -> Outcome:
     """Rural 两户 with both parents dead and a living child under the age limit; per household by default."""
     limit = p.value("E-ORPHAN", "age_limit")
@@ -65,6 +70,7 @@ def orphan(h: Household, p: Params) -> Outcome:
     return Outcome(conds, p.per_year("E-ORPHAN"), count=count, args={"age": limit})
 
 
+@rule("E-MEMBER-DISABILITY")
 def member_disability(h: Household, p: Params) -> Outcome:
     """2000–6000 per member (other than an only child) disabled this year; a range (R5)."""
     only_child = h.ev["only_child_disabled"]
@@ -80,8 +86,8 @@ def member_disability(h: Household, p: Params) -> Outcome:
     return Outcome(conds, low, high, count=members)
 
 
+@rule("E-ONECHILD-DISABILITY")
 def onechild_disability(h: Household, p: Params) -> Outcome:
-    p.option("RA-ONECHILD-DISABILITY-REPLACES")
     conds = [
         (h.rural_liang, "ent.why.not_rural_liang"),
         (h.ev["only_child_disabled"], "ent.why.no_only_child_disabled"),
@@ -90,15 +96,19 @@ def onechild_disability(h: Household, p: Params) -> Outcome:
     return Outcome(conds, low, high)
 
 
+# Who E-PENSION covers, by the `scope` of the value in force (data/parameters/entitlements.yaml).
+PENSION_SCOPES = {
+    "rural_one_child": lambda h: [(h.rural & h.one, "ent.why.not_rural_onechild")],
+    "liang_rural_or_dibao": lambda h: [(h.liang, "ent.why.not_liang"), (h.rural | h.dibao, "ent.why.urban_no_dibao")],
+}
+
+
+@rule("E-PENSION")
 def pension(h: Household, p: Params) -> Outcome:
     """Baseline: parents of a rural one-child household; raised: of a rural 两户 or an urban 两户
     on 城镇低保. Each living parent from the starting age (an assumption in the register)."""
     start = p.reading("RA-PENSION-AGE")
-    if p.scenario == "baseline":
-        conds = [(h.rural & h.one, "ent.why.not_rural_onechild")]
-    else:
-        conds = [(h.liang, "ent.why.not_liang"), (h.rural | h.dibao, "ent.why.urban_no_dibao")]
-    p.option("R3")
+    conds = list(PENSION_SCOPES[p.get("E-PENSION").value_for_scope(p.scenario)](h))
     eligible = h.parents_aged(start)
     conds += [(h.n_parents > 0, "ent.why.no_living_parent"), (eligible > 0, "ent.why.parents_under_age")]
     return Outcome(conds, p.per_year("E-PENSION"), count=per_parent(p, eligible), args={"age": start})
@@ -108,31 +118,17 @@ def _staff_conds(h: Household, event: np.ndarray, why_event: str) -> list:
     return [(h.one, "ent.why.not_onechild"), (h.staff, "ent.why.no_staff"), (event, why_event)]
 
 
+@rule("E-STAFF-SPOUSE-DEATH")
 def staff_spouse_death(h: Household, p: Params) -> Outcome:
-    if not p.in_force("E-STAFF-SPOUSE-DEATH"):
-        return Outcome([(np.zeros(h.n, dtype=bool), NOT_IN_FORCE)])
     conds = _staff_conds(h, h.ev["spouse_died"], "ent.why.no_spouse_death")
     return Outcome(conds, p.value("E-STAFF-SPOUSE-DEATH"))
 
 
+@rule("E-STAFF-CHILD-DEATH")
 def staff_child_death(h: Household, p: Params) -> Outcome:
-    if not p.in_force("E-STAFF-CHILD-DEATH"):
-        return Outcome([(np.zeros(h.n, dtype=bool), NOT_IN_FORCE)])
     conds = _staff_conds(h, h.ev["child_died"] > 0, "ent.why.no_child_death")
     return Outcome(conds, p.value("E-STAFF-CHILD-DEATH"))
 
 
-RULES = {
-    "E-SPECIAL-AID": special_aid,
-    "E-SPOUSE-DEATH": spouse_death,
-    "E-TWOGIRL-CHILD-DEATH": twogirl_child_death,
-    "E-ONECHILD-DEATH": onechild_death,
-    "E-ORPHAN": orphan,
-    "E-MEMBER-DISABILITY": member_disability,
-    "E-ONECHILD-DISABILITY": onechild_disability,
-    "E-PENSION": pension,
-    "E-STAFF-SPOUSE-DEATH": staff_spouse_death,
-    "E-STAFF-CHILD-DEATH": staff_child_death,
-}
 # Pairs paying for the same event (R8): (rural clause, staff clause).
 OVERLAPS = (("E-SPOUSE-DEATH", "E-STAFF-SPOUSE-DEATH"), ("E-ONECHILD-DEATH", "E-STAFF-CHILD-DEATH"))

@@ -8,25 +8,29 @@ from __future__ import annotations
 import numpy as np
 
 from jihua_kit.params.store import Params
-from jihua_kit.rules.benefit_base import NOT_IN_FORCE, Household, Outcome, all_of, per_parent
+from jihua_kit.rules.benefit_base import Household, Outcome, all_of, per_parent
+from jihua_kit.rules.registry import rule
 
 
+@rule("E-LATE-MARRIAGE")
 def late_marriage(h: Household, p: Params) -> Outcome:
     amount = p.value("E-LATE-MARRIAGE")
     return Outcome([(h.ev["late_marriage"], "ent.why.no_late_marriage")], amount)
 
 
+@rule("E-LATE-BIRTH")
 def late_birth(h: Household, p: Params) -> Outcome:
-    p.option("RA-LATE-BIRTH-ONCE")
     amount = p.value("E-LATE-BIRTH")
     return Outcome([(h.ev["late_first_birth"], "ent.why.no_late_birth")], amount)
 
 
+@rule("E-GIVE-UP-2ND")
 def give_up_second(h: Household, p: Params) -> Outcome:
     amount = p.value("E-GIVE-UP-2ND")
     return Outcome([(h.rural, "ent.why.not_rural"), (h.ev["gave_up_second"], "ent.why.no_give_up")], amount)
 
 
+@rule("E-POSTPONE-2ND")
 def postpone_second(h: Household, p: Params) -> Outcome:
     """One amount per whole year postponed, capped when the reading sets a cap: all at once when
     the postponement is agreed (default), or, by RA-POSTPONE-PAYMENT, one amount in each year
@@ -43,6 +47,7 @@ def postpone_second(h: Household, p: Params) -> Outcome:
     return Outcome([(years > 0, "ent.why.no_postpone")], per_year, count=years, persons=1, args={"cap": cap})
 
 
+@rule("E-ONECHILD-REWARD")
 def onechild_reward(h: Household, p: Params) -> Outcome:
     conds = [(h.one, "ent.why.not_onechild")]
     if p.chose("RA-ONECHILD-RESIDENCE", "rural_only"):
@@ -53,14 +58,14 @@ def onechild_reward(h: Household, p: Params) -> Outcome:
     return Outcome(conds, p.per_year("E-ONECHILD-REWARD"), count=per_parent(p, h.n_parents))
 
 
+@rule("E-TWOGIRL-LUMP")
 def twogirl_lump(h: Household, p: Params) -> Outcome:
-    p.option("R7")
     conds = [(h.two, "ent.why.not_twogirl"), (h.ev["long_term_adopted"], "ent.why.no_long_term_adopted")]
     return Outcome(conds, p.value("E-TWOGIRL-LUMP"))
 
 
+@rule("E-TWOGIRL-REWARD")
 def twogirl_reward(h: Household, p: Params) -> Outcome:
-    p.option("R7")
     conds = [
         (h.two, "ent.why.not_twogirl"),
         (h.long_term, "ent.why.no_long_term"),
@@ -69,9 +74,9 @@ def twogirl_reward(h: Household, p: Params) -> Outcome:
     return Outcome(conds, p.per_year("E-TWOGIRL-REWARD"), count=per_parent(p, h.n_parents))
 
 
+@rule("E-COLLEGE")
 def college(h: Household, p: Params) -> Outcome:
     """One-off reward by admission tier; only the tiers that occur are read (so they are cited)."""
-    p.option("RA-COLLEGE-TIERS")
     tier = h.ev["college_tier"]
     conds = [(h.rural_liang, "ent.why.not_rural_liang"), (h.ev["college_child"] > 0, "ent.why.no_college")]
     ok = all_of(conds, h.n)
@@ -81,10 +86,9 @@ def college(h: Household, p: Params) -> Outcome:
     return Outcome(conds, by_tier[np.clip(tier, 0, 4)])
 
 
+@rule("E-EXAM-BONUS")
 def exam_bonus(h: Household, p: Params) -> Outcome:
     """Points, not money: added to the raw written score of a county recruitment exam."""
-    if not p.in_force("E-EXAM-BONUS"):
-        return Outcome([(np.zeros(h.n, dtype=bool), NOT_IN_FORCE)])
     conds = [
         (h.rural_liang | h.one, "ent.why.not_rural_liang_or_onechild"),
         (h.ev["graduate_child"] > 0, "ent.why.no_graduate"),
@@ -92,27 +96,13 @@ def exam_bonus(h: Household, p: Params) -> Outcome:
     return Outcome(conds, points=p.value("E-EXAM-BONUS"))
 
 
+@rule("E-HEALTH-FEE")
 def health_fee(h: Household, p: Params) -> Outcome:
     """Per only child, while alive and under the age limit; stops with the child (R3)."""
     limit = p.reading("RA-HEALTH-FEE-AGE")
-    p.option("R3")
     conds = [
         (h.one, "ent.why.not_onechild"),
         (h.n_living > 0, "ent.why.only_child_dead"),
         (h.only_child_age < limit, "ent.why.child_over_age"),
     ]
     return Outcome(conds, p.per_year("E-HEALTH-FEE"), args={"age": limit})
-
-
-RULES = {
-    "E-LATE-MARRIAGE": late_marriage,
-    "E-LATE-BIRTH": late_birth,
-    "E-GIVE-UP-2ND": give_up_second,
-    "E-POSTPONE-2ND": postpone_second,
-    "E-ONECHILD-REWARD": onechild_reward,
-    "E-TWOGIRL-LUMP": twogirl_lump,
-    "E-TWOGIRL-REWARD": twogirl_reward,
-    "E-COLLEGE": college,
-    "E-HEALTH-FEE": health_fee,
-    "E-EXAM-BONUS": exam_bonus,
-}

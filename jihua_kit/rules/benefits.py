@@ -1,7 +1,8 @@
 """The county's 十大优待 (handout section 六) over a household table: `compute(table, params)`.
 
 Every E-* rule is written once, vectorised over all rows (`benefit_rules_reward`,
-`benefit_rules_family`); one household is a one-row table. Each rule runs inside
+`benefit_rules_family`, each marked `@rule(ID)`); one household is a one-row table. The rules run
+in the order of their records in the data, and a rule out of force in the scenario does not run. Each rule runs inside
 `params.trace()`, so its `RuleResult` carries the figures and readings it read: explanations
 cite those, never a second code path. R8 (rural and staff death payments for the same event:
 the higher only) is settled after both clauses ran.
@@ -15,23 +16,44 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jihua_kit.params.store import FigureUse, Params
-from jihua_kit.rules.benefit_base import Household, Outcome, all_of
+from jihua_kit.params.store import FigureUse, ParameterStore, Params, load_parameters
+from jihua_kit.rules import benefit_rules_family, benefit_rules_reward  # noqa: F401  (they register the rules)
+from jihua_kit.rules.benefit_base import NOT_IN_FORCE, Household, Outcome, all_of
 from jihua_kit.rules.benefit_rules_family import OVERLAPS
-from jihua_kit.rules.benefit_rules_family import RULES as FAMILY_RULES
-from jihua_kit.rules.benefit_rules_reward import RULES as REWARD_RULES
+from jihua_kit.rules.registry import function_for
 
-# Display order: the order of rules.md section A.
-BENEFIT_IDS: tuple[str, ...] = (
-    "E-LATE-MARRIAGE", "E-LATE-BIRTH", "E-GIVE-UP-2ND", "E-POSTPONE-2ND", "E-ONECHILD-REWARD",
-    "E-TWOGIRL-LUMP", "E-TWOGIRL-REWARD", "E-COLLEGE", "E-SPECIAL-AID", "E-SPOUSE-DEATH",
-    "E-TWOGIRL-CHILD-DEATH", "E-ONECHILD-DEATH", "E-ORPHAN", "E-MEMBER-DISABILITY",
-    "E-ONECHILD-DISABILITY", "E-PENSION", "E-HEALTH-FEE", "E-EXAM-BONUS", "E-STAFF-SPOUSE-DEATH",
-    "E-STAFF-CHILD-DEATH",
-)  # fmt: skip
-RULES = REWARD_RULES | FAMILY_RULES
 KINDS = ("one_time", "annual", "non_monetary")
 R8_LOWER = "ent.why.r8_lower"
+
+
+def benefit_ids(store: ParameterStore | None = None) -> tuple[str, ...]:
+    """The E-* rules in the order of their records in the data (the display order everywhere)."""
+    store = store or load_parameters()
+    return tuple(pid for pid, p in store.parameters.items() if pid.startswith("E-") and p.kind in KINDS)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "BENEFIT_IDS":  # the default data's order, for callers that need no other data
+        return benefit_ids()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class UndeclaredReading(RuntimeError):
+    """A rule read a reading its record does not declare (a maintainer's error, never input's)."""
+
+
+def _run_rule(rid: str, h: Household, params: Params) -> tuple[Outcome, tuple[FigureUse, ...], tuple[str, ...]]:
+    """Run one rule where it is in force, traced; check it read only the readings it declares.
+
+    The result cites the record's readings and any value-level ones the rule read (R1 on a floor)."""
+    if not params.in_force(rid):
+        return Outcome([(np.zeros(h.n, dtype=bool), NOT_IN_FORCE)]), (), ()
+    with params.trace() as tr:
+        out = function_for(rid)(h, params)
+    undeclared = [r for r in tr.readings if r not in params.get(rid).declared_readings]
+    if undeclared:
+        raise UndeclaredReading(f"{rid} read {undeclared}: add them to its `readings` in {params.get(rid).file}")
+    return out, tuple(tr.figures), tuple(dict.fromkeys(params.get(rid).readings + tuple(tr.readings)))
 
 
 @dataclass
@@ -138,15 +160,15 @@ def _settle_overlaps(results: dict[str, RuleResult], params: Params) -> None:
 
 
 def compute(table: pd.DataFrame, params: Params) -> dict[str, RuleResult]:
-    """Every E-* rule over `table` (a validated household table), in `BENEFIT_IDS` order."""
+    """Every E-* rule over `table` (a validated household table), in the data's order."""
     h = Household(table)
-    blocks = _Blocks(h.n, len(BENEFIT_IDS))
+    ids = benefit_ids(params.store)
+    blocks = _Blocks(h.n, len(ids))
     results: dict[str, RuleResult] = {}
-    for i, rid in enumerate(BENEFIT_IDS):
-        with params.trace() as tr:
-            out = RULES[rid](h, params)
+    for i, rid in enumerate(ids):
+        out, figures, readings = _run_rule(rid, h, params)
         res = _assemble(rid, out.kind or params.get(rid).kind, out, h.n, blocks, i)
-        res.figures, res.readings = tuple(tr.figures), tuple(tr.readings)
+        res.figures, res.readings = figures, readings
         results[rid] = res
     _settle_overlaps(results, params)
     for res in results.values():  # `high` may be `low`, `persons` may be `count`: no edits in place

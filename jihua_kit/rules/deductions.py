@@ -25,12 +25,6 @@ WRONG, WRONG_SEX, CERT, UNPAID, EXAM, WEAK = (
     "D-WRONG-BIRTH", "D-WRONG-SEX", "D-UNCHECKED-CERT", "D-UNPAID-REWARD", "D-EXAM", "D-WEAK-PLEDGE",
 )  # fmt: skip
 SHUANGWU, CASE_FILE = "TR-SHUANGWU", "TR-CASE-FILE"
-_READINGS = {
-    WRONG: "RA-WRONG-SEX-INSTEAD",
-    WRONG_SEX: "RA-WRONG-SEX-INSTEAD",
-    "D-MISSED-PERSON": "RA-MISSED-HOUSEHOLD-MEMBERS",
-    "D-MISSED-HOUSEHOLD": "RA-MISSED-HOUSEHOLD-MEMBERS",
-}
 _OUTSIDE_KEY = re.compile(r"^outside_(\d+)$")
 
 
@@ -127,11 +121,19 @@ def _births(table: pd.DataFrame, lay: Layout, params: Params) -> tuple[np.ndarra
 def _count_line(table: pd.DataFrame, code: str, params: Params) -> tuple[np.ndarray, np.ndarray]:
     """count x points per case; under RA-WRONG-SEX-INSTEAD=on_top a sex error is also a wrong birth."""
     n = table[code].to_numpy()
-    if code in _READINGS:
-        params.option(_READINGS[code])
     if code == WRONG and params.chose("RA-WRONG-SEX-INSTEAD", "on_top"):
         n = n + table[WRONG_SEX].to_numpy()
     return n * params.value(code), n
+
+
+def _check_declared(code: str, trace: Trace, params: Params) -> None:
+    """A line cites the readings its record declares; reading an undeclared one is a maintainer's error."""
+    declared = params.get(code).declared_readings
+    undeclared = [r for r in trace.readings if r not in declared]
+    if undeclared:
+        raise RuntimeError(f"{code} read {undeclared}: add them to its `readings` in {params.get(code).file}")
+    for rid in declared:
+        trace.add_reading(rid)
 
 
 def resident_births(table: pd.DataFrame, lay: Layout, from_parity: int = 1) -> np.ndarray:
@@ -179,6 +181,7 @@ def score(table: pd.DataFrame, params: Params | None = None, holidays: Iterable[
     for code in lay.count_codes:
         with params.trace() as traces[code]:
             points[code], counts[code] = _count_line(table, code, params)
+        _check_declared(code, traces[code], params)
     points = {k: np.asarray(v, dtype=float) for k, v in points.items()}
     flags = _flags(table, lay, params, traces)
     unpaid = table[UNPAID].to_numpy() > 0

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from jihua_kit.params.store import Params
-from jihua_kit.rules.benefits import BENEFIT_IDS, RuleResult, compute, totals
+from jihua_kit.rules.benefits import RuleResult, compute, totals
 
 
 @dataclass
@@ -28,8 +28,7 @@ class Payments:
 
 def _lines(results: dict[str, RuleResult]) -> pd.DataFrame:
     parts = []
-    for order, rid in enumerate(BENEFIT_IDS):
-        r = results[rid]
+    for order, (rid, r) in enumerate(results.items()):
         pos = np.flatnonzero(r.applies)
         parts.append(pd.DataFrame({
             "pos": pos, "order": np.full(len(pos), order), "id": np.full(len(pos), rid, dtype=object),
@@ -57,8 +56,8 @@ def _households(results: dict[str, RuleResult], n: int) -> pd.DataFrame:
 
 def _by_benefit(results: dict[str, RuleResult], params: Params, lang: str) -> pd.DataFrame:
     rows = []
-    for rid in BENEFIT_IDS:
-        r, p = results[rid], params.get(rid)
+    for rid, r in results.items():
+        p = params.get(rid)
         rows.append({
             "id": rid, "name": p.name(lang), "kind": r.kind, "section": p.section,
             "households": int(r.applies.sum()), "persons": int(r.persons.sum()),

@@ -21,7 +21,7 @@ import pandas as pd
 from jihua_kit.core.errors import KitError
 from jihua_kit.params.limits import SIM_BOUNDS, check_at_most
 from jihua_kit.params.store import DEFAULT_SCENARIO, Params, load_parameters
-from jihua_kit.rules.benefits import BENEFIT_IDS, RuleResult, compute
+from jihua_kit.rules.benefits import RuleResult, benefit_ids, compute
 from jihua_kit.simulation.lifecycle import advance
 from jihua_kit.simulation.population import CHUNK_SIZE, Layout, check_size, chunk_bounds, generate_chunk, layout
 from jihua_kit.tables.county import County, load_county
@@ -40,12 +40,14 @@ class YearResult:
     uptake: float
     county_households: int  # what the county file implies, for scaling a sample
     drawn: int  # households drawn in the reference year (later years gain newlyweds, lose the departed)
-    benefit_ids: tuple[str, ...] = BENEFIT_IDS
+    benefit_ids: tuple[str, ...] = None  # the rules in data order (default: the default data's)
     simulated: np.ndarray = field(default=None)  # households simulated per village
     reached: np.ndarray = field(default=None)  # households with at least one benefit, per village
     sums: dict[str, np.ndarray] = field(default_factory=dict)  # stat -> (villages, benefits)
 
     def __post_init__(self) -> None:
+        if self.benefit_ids is None:
+            self.benefit_ids = benefit_ids()
         n_v, n_b = len(self.layout.villages), len(self.benefit_ids)
         if self.simulated is None:
             self.simulated = np.zeros(n_v, dtype=np.int64)
@@ -125,7 +127,7 @@ def cost_table(table: pd.DataFrame, params: Params, year: int = 0, uptake: float
     first (`households.validate_table`: a fault names its row and column)."""
     table = validate_table(table)
     lay = table_layout(table)
-    result = YearResult(year, params.scenario, lay, uptake, len(table), len(table))
+    result = YearResult(year, params.scenario, lay, uptake, len(table), len(table), benefit_ids(params.store))
     return aggregate(table, compute(table, params), result)
 
 
@@ -175,7 +177,10 @@ def project(
     check_years_ahead(years[-1], start)
     lay = layout(county, seed)
     uptake = county.value("uptake")
-    out = {s: [YearResult(y, s, lay, uptake, county.households, n) for y in years] for s in views}
+    out = {
+        s: [YearResult(y, s, lay, uptake, county.households, n, benefit_ids(v.store)) for y in years]
+        for s, v in views.items()
+    }
     for index, (lo, hi) in enumerate(chunk_bounds(n, chunk_size)):
         chunk = generate_chunk(county, lay, seed, index, lo, hi)
         for year in range(start, years[-1] + 1):
