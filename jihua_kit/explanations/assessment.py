@@ -21,7 +21,8 @@ from jihua_kit.core.textfmt import format_number
 from jihua_kit.explanations.assessment_render import Rendering
 from jihua_kit.explanations.scorecard import number, unit_record
 from jihua_kit.params.figures import figure_text
-from jihua_kit.params.store import Params, Trace, default_params
+from jihua_kit.params.store import Params, Trace
+from jihua_kit.params.system import System, load_system
 from jihua_kit.rules.deductions import (
     BIRTHS_ID,
     CASE_FILE,
@@ -215,10 +216,12 @@ def explain_unit(
     lang: str = "zh",
     unit_id: str | None = None,
     holidays: Iterable[str] | None = None,
+    system: System | None = None,
 ) -> UnitExplanation:
     """Explain one unit: a unit record (mapping), a unit table (pick `unit_id` if it has many
-    rows) or an audit file. Chinese by default; `lang="en"` for English."""
-    params = params or default_params()
+    rows) or an audit file. Chinese by default; `lang="en"` for English. The figures are
+    `params`, else those of `system` (default: the standard data)."""
+    params = params or (system or load_system()).view()
     table = unit if isinstance(unit, pd.DataFrame) else load_audit(unit, params)
     if unit_id is not None:
         table = table[table["unit_id"].astype(str) == str(unit_id)]

@@ -19,7 +19,8 @@ from jihua_kit.core.i18n import catalog, check_lang, t
 from jihua_kit.core.textfmt import format_number, named
 from jihua_kit.explanations.household_render import CompareRendering, Rendering
 from jihua_kit.params.figures import amount_text
-from jihua_kit.params.store import DEFAULT_SCENARIO, FigureUse, Params, load_parameters
+from jihua_kit.params.store import DEFAULT_SCENARIO, FigureUse, Params
+from jihua_kit.params.system import System, load_system
 from jihua_kit.rules.benefits import RuleResult, compute, totals
 from jihua_kit.tables.cases import COLUMNS, load_case, validate_table
 
@@ -170,11 +171,13 @@ def explain(
     scenario: str = DEFAULT_SCENARIO,
     readings: dict[str, str] | None = None,
     lang: str = "zh",
+    system: System | None = None,
 ) -> Explanation:
-    """Explain one household (a case file or name, a case mapping, or a one-row household table)."""
+    """Explain one household (a case file or name, a case mapping, or a one-row household table)
+    with the rules and figures of `system` (default: the standard data)."""
     check_lang(lang)
     table, household, title = _as_table(case_or_table_row)
-    params = load_parameters().view(scenario, readings)
+    params = (system or load_system()).view(scenario, readings)
     results = compute(table, params)
     row = {c: _plain(v) for c, v in table.iloc[0].to_dict().items() if c in COLUMNS}
     lines = [_line(results[rid], row, params, lang) for rid in results]
@@ -221,9 +224,11 @@ def compare(
     readings: dict[str, str] | None = None,
     lang: str = "zh",
     readings_b: dict[str, str] | None = None,
+    system: System | None = None,
 ) -> Comparison:
     """Explain `case` under scenarios `a` and `b` (readings_b, if given, for `b` only)."""
     table, _, _ = _as_table(case)
     return Comparison(
-        explain(table, a, readings, lang), explain(table, b, readings if readings_b is None else readings_b, lang)
+        explain(table, a, readings, lang, system),
+        explain(table, b, readings if readings_b is None else readings_b, lang, system),
     )

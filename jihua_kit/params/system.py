@@ -16,7 +16,7 @@ from jihua_kit.params.store import DEFAULT_SCENARIO, ParameterStore, Params, loa
 
 @dataclass(frozen=True)
 class System:
-    """A data folder and the parameter store read from it."""
+    """A data folder and what is read from it: parameters (bounds included), county files, messages."""
 
     data: Path
     parameters: ParameterStore
@@ -29,6 +29,20 @@ class System:
     def county_file(self) -> Path:
         """The default county file of this data folder."""
         return self.data / "county" / "nayong.yaml"
+
+    @property
+    def county_files(self) -> tuple[Path, ...]:
+        """Every county file of this data folder."""
+        return tuple(sorted((self.data / "county").glob("*.yaml")))
+
+    @property
+    def messages(self) -> Path:
+        """The folder of this data's own messages (a rule added here brings its texts)."""
+        return self.data / "messages"
+
+    def bound(self, pid: str, key: str) -> int:
+        """One input bound (TR-FILE-BOUNDS, TR-SIM-BOUNDS, TR-DATE-BOUNDS) of this data."""
+        return int(self.view().value(pid, key))
 
 
 def load_system(data: Path | str | None = None) -> System:

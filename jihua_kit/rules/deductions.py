@@ -15,7 +15,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from jihua_kit.params.store import Params, Trace, default_params
+from jihua_kit.params.store import Params, Trace
+from jihua_kit.params.system import System, load_system
 from jihua_kit.rules.calendar_dates import add_working_days, working_days
 from jihua_kit.tables.audit_table import BIRTHS_ID, RESIDENT_BACKLOG, Layout, birth_column, layout, validate_table
 
@@ -164,14 +165,19 @@ def _flags(table: pd.DataFrame, lay: Layout, params: Params, traces: dict[str, T
     return out
 
 
-def score(table: pd.DataFrame, params: Params | None = None, holidays: Iterable[str] | None = None) -> ScoreResult:
+def score(
+    table: pd.DataFrame,
+    params: Params | None = None,
+    holidays: Iterable[str] | None = None,
+    system: System | None = None,
+) -> ScoreResult:
     """Score a unit table (validated first: a bad row raises `KitError`, nothing is scored).
 
     Returns points per D-* ID (D-MISSED-BIRTH summed over its parity columns, also kept per
     column), the five flags, the consequences (payment within the working-day deadline, the
     judicial-referral note for D-EXAM) and the payment due date where an inspection date is given.
     """
-    params = params or default_params()
+    params = params or (system or load_system()).view()
     lay = layout(params)
     table = validate_table(table, params)
     traces: dict[str, Trace] = {}

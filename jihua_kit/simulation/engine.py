@@ -20,7 +20,8 @@ import pandas as pd
 
 from jihua_kit.core.errors import KitError
 from jihua_kit.params.limits import SIM_BOUNDS, check_at_most
-from jihua_kit.params.store import DEFAULT_SCENARIO, Params, load_parameters
+from jihua_kit.params.store import DEFAULT_SCENARIO, Params
+from jihua_kit.params.system import System, load_system
 from jihua_kit.rules.benefits import RuleResult, benefit_ids, compute
 from jihua_kit.simulation.lifecycle import advance
 from jihua_kit.simulation.population import CHUNK_SIZE, Layout, check_size, chunk_bounds, generate_chunk, layout
@@ -153,16 +154,19 @@ def project(
     overrides: dict[str, float] | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
+    system: System | None = None,
 ) -> dict[str, list[YearResult]]:
     """Cost every year in `years` under each scenario: {scenario: [YearResult per year]}.
 
     `params` is one `Params` or {scenario: Params}; the default is the default scenario.
     `overrides` moves county assumptions ({"rural_share": 0.8}); `progress(k)` is called after
-    each chunk-year.
+    each chunk-year. `system` (default: the standard data) gives the county file and parameters
+    not passed.
     """
-    county = (county or load_county()).with_overrides(overrides)
+    system = system or load_system()
+    county = (county or load_county(system.county_file)).with_overrides(overrides)
     if params is None:
-        params = load_parameters().view(DEFAULT_SCENARIO)
+        params = system.view(DEFAULT_SCENARIO)
     views = params if isinstance(params, dict) else {params.scenario: params}
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise KitError("sim.bad_seed", field="seed", got=seed)
@@ -204,12 +208,14 @@ def simulate_year(
     households: int | None = None,
     overrides: dict[str, float] | None = None,
     year: int | None = None,
+    system: System | None = None,
 ) -> YearResult:
     """One year (default: the county's reference year) under one scenario."""
-    county = county or load_county()
-    params = params or load_parameters().view(DEFAULT_SCENARIO)
+    system = system or load_system()
+    county = county or load_county(system.county_file)
+    params = params or system.view(DEFAULT_SCENARIO)
     years = None if year is None else [year]
-    return project(county, params, seed, households, years, overrides)[params.scenario][0]
+    return project(county, params, seed, households, years, overrides, system=system)[params.scenario][0]
 
 
 def chunk_count(county: County, households: int | None, years: list[int], chunk_size: int = CHUNK_SIZE) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from jihua_kit.params.store import load_parameters
+from jihua_kit.params.system import System, load_system
 from jihua_kit.simulation import charts as sim_charts
 from jihua_kit.simulation import views as sim_views
 from jihua_kit.simulation.engine import YearResult, project
@@ -94,16 +94,18 @@ def run_simulation(
     lang: str = "zh",
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
+    system: System | None = None,
 ) -> SimulationRun:
     """Project `years` under `scenario` (and `compare`), then the tornado on `sensitivity`
     sampled households (0: none) for the first year under the main scenario.
 
     `workers=2` runs the tornado in a forked process while the projection runs here (where the
     platform can fork; the results are the same either way)."""
+    system = system or load_system()
     if not isinstance(county, County):
-        county = load_county(county)
+        county = load_county(county or system.county_file)
     county = county.with_overrides(overrides)
-    store = load_parameters()
+    store = system.parameters
     scenarios = [scenario] + ([compare] if compare else [])
     views = {s: store.view(s) for s in scenarios}
     years = years or [county.reference_year]
