@@ -68,3 +68,8 @@ def _restore(cls: type, key: str, where: dict[str, Any], info: dict[str, Any]) -
     ValueError.__init__(err, key)
     err.key, err.where, err.info = key, where, info
     return err
+
+
+class InvariantError(AssertionError):
+    """A result broke an invariant of the kit (a bug, never bad input): raised, not `assert`ed,
+    so it holds under `python -O` too."""

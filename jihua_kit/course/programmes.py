@@ -18,6 +18,7 @@ import yaml
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from jihua_kit.core.bilingual import bilingual
 from jihua_kit.core.charts import use_chinese_font
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.i18n import t
@@ -54,11 +55,9 @@ class Level:
     name_en: str
     items: tuple[Item, ...]
 
-    def level(self, lang: str = "zh") -> str:
-        return self.level_en if lang == "en" else self.level_zh
+    level = bilingual("level")
 
-    def name(self, lang: str = "zh") -> str:
-        return self.name_en if lang == "en" else self.name_zh
+    name = bilingual("name")
 
 
 @dataclass(frozen=True)

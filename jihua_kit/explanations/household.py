@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from jihua_kit.core.errors import KitError
+from jihua_kit.core.errors import InvariantError, KitError
 from jihua_kit.core.i18n import catalog, check_lang, t
 from jihua_kit.core.textfmt import format_number, named
 from jihua_kit.explanations.household_render import CompareRendering, Rendering
@@ -160,10 +160,13 @@ def _line(res: RuleResult, row: dict[str, Any], params: Params, lang: str) -> Li
 def _check_totals(expl: Explanation, results: dict[str, RuleResult]) -> None:
     """The lines must add up to the vectorised totals of the same results."""
     mine, theirs = expl.totals, totals(results)
-    for kind in ("one_time", "annual"):
-        for end in ("min", "max"):
-            assert abs(mine[kind][end] - float(theirs[kind][end][0])) < 1e-6, (kind, end)
-    assert abs(mine["points"] - float(theirs["points"][0])) < 1e-9
+    pairs = [
+        (f"{k}.{e}", mine[k][e], float(theirs[k][e][0]), 1e-6) for k in ("one_time", "annual") for e in ("min", "max")
+    ]
+    pairs.append(("points", mine["points"], float(theirs["points"][0]), 1e-9))
+    for what, line_sum, total, tol in pairs:
+        if abs(line_sum - total) >= tol:  # an invariant of the kit, kept under `python -O` too
+            raise InvariantError(f"explanation lines add up to {line_sum} but the rules' {what} total is {total}")
 
 
 def explain(

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from jihua_kit.core.bilingual import bilingual
 from jihua_kit.core.errors import KitError
 
 UNITS = (
@@ -60,11 +61,9 @@ class Value:
     def is_range(self) -> bool:
         return self.low != self.high
 
-    def label(self, lang: str = "zh") -> str | None:
-        return self.label_en if lang == "en" else self.label_zh
+    label = bilingual("label")
 
-    def measure(self, lang: str = "zh") -> str | None:
-        return self.measure_en if lang == "en" else self.measure_zh
+    measure = bilingual("measure")
 
 
 @dataclass(frozen=True)
@@ -88,11 +87,9 @@ class Parameter:
     parallel: tuple[dict[str, str], ...] = ()  # measures beside the ladder, not a rung of it
     source: str | None = None
 
-    def name(self, lang: str = "zh") -> str:
-        return self.name_en if lang == "en" else self.name_zh
+    name = bilingual("name")
 
-    def description(self, lang: str = "zh") -> str:
-        return self.description_en if lang == "en" else self.description_zh
+    description = bilingual("description")
 
     @property
     def declared_readings(self) -> tuple[str, ...]:
@@ -138,8 +135,7 @@ class Reading:
     options: tuple[Option, ...]
     applies_to: tuple[str, ...] = ()  # derived: the records (or values) that declare it
 
-    def title(self, lang: str = "zh") -> str:
-        return self.title_en if lang == "en" else self.title_zh
+    title = bilingual("title")
 
     def option(self, key: str) -> Option:
         for opt in self.options:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from jihua_kit.core.bilingual import bilingual
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.i18n import catalog, t
 from jihua_kit.core.paths import data_dir
@@ -59,8 +60,7 @@ class County:
     file: str
     overrides: tuple[tuple[str, float], ...] = ()
 
-    def name(self, lang: str = "zh") -> str:
-        return self.name_en if lang == "en" else self.name_zh
+    name = bilingual("name")
 
     def value(self, fid: str) -> float:
         """The central value of an assumption, or the value of a fact."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from jihua_kit.core.bilingual import bilingual
 from jihua_kit.core.errors import KitError
 
 UNITS = ("share", "per_1000_people", "persons", "count", "years", "persons_per_household")
@@ -72,8 +73,7 @@ class Figure:
     basis_zh: str = ""  # the same in Chinese, for trainees and the Chinese workbook
     origin: str = ""  # a fact's origin: "handout" or "public" ("" for an assumption)
 
-    def name(self, lang: str = "zh") -> str:
-        return self.name_en if lang == "en" else self.name_zh
+    name = bilingual("name")
 
     def basis_text(self, lang: str = "zh") -> str:
         return self.basis_zh if lang == "zh" and self.basis_zh else self.basis
@@ -100,8 +100,7 @@ class Distribution:
     high: tuple[float, ...]
     basis_zh: str = ""
 
-    def name(self, lang: str = "zh") -> str:
-        return self.name_en if lang == "en" else self.name_zh
+    name = bilingual("name")
 
     def basis_text(self, lang: str = "zh") -> str:
         return self.basis_zh if lang == "zh" and self.basis_zh else self.basis
@@ -122,8 +121,7 @@ class Sweep:
     central: float
     high: float
 
-    def name(self, lang: str = "zh") -> str:
-        return self.name_en if lang == "en" else self.name_zh
+    name = bilingual("name")
 
 
 def number(raw: Any, file: str, record: str, field: str) -> float:
