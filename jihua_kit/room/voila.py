@@ -1,7 +1,7 @@
 """The training room's server: Voilà with a pool of warm kernels, a cap and a polite wait page.
 
-Runs inside the server process (`python -m jihua_kit.room.voila`, which `app_server` starts; see
-`app_server.voila_command`). Each page of the trainee app has its own Python kernel, so the room's
+Runs inside the server process (`python -m jihua_kit.room.voila`, which `room.server` starts; see
+`room.server.voila_command`). Each page of the trainee app has its own Python kernel, so the room's
 limits are kernels:
 
 - **Pool.** Voilà's preheated kernels (`--preheat_kernel=True --pool_size=N`) have run
@@ -370,7 +370,7 @@ class RoomVoila(Voila):
             path = Path(self.token_file)
             self.token = path.read_text(encoding="utf-8").strip()
             path.unlink(missing_ok=True)
-            if path.parent.name.startswith("jihua-app-"):  # the private folder app_server made for it
+            if path.parent.name.startswith("jihua-app-"):  # the private folder room.server made for it
                 path.parent.rmdir()
 
     def init_settings(self) -> dict:
@@ -422,7 +422,7 @@ class RoomVoila(Voila):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m jihua_kit.room.voila <notebook> [Voilà options]`: what `app_server` runs."""
+    """`python -m jihua_kit.room.voila <notebook> [Voilà options]`: what `room.server` runs."""
     RoomVoila.launch_instance(argv if argv is not None else sys.argv[1:])
 
 
