@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jihua_kit.core.a1 import col_letter
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.masking import scrub
 from jihua_kit.core.textfmt import width
@@ -31,16 +32,6 @@ from jihua_kit.core.xlsx_parts import CT, HEAD, ILLEGAL, NS, R_NS, STYLES, Pictu
 NORMAL, HEADER, WRAP, TITLE, TEXT = 0, 1, 2, 3, 4  # TEXT: the '@' format (ID numbers stay text)
 _QUICK_ID = re.compile(r"\d(?:[ \-]?\d){14}")  # 15 digits together: the cells to scrub
 CHUNK_ROWS = 5000
-
-
-def col_letter(index: int) -> str:
-    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _cell(ref: str, value: Any, style: int, mask: bool = True) -> str:
