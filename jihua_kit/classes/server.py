@@ -24,12 +24,12 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from jihua_kit.room import server as app_server
 from jihua_kit.classes.store import ClassStore, answer_key, check_session_name, default_db, session_files
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.i18n import t
-from jihua_kit.core.paths import REPO_ROOT
+from jihua_kit.core.paths import REPO_ROOT, checkout
 from jihua_kit.course.quiz import load_quiz
+from jihua_kit.room import server as app_server
 
 __all__ = [
     "CLASS_NOTEBOOK", "DEFAULT_TRAINER_PORT", "ENV_DB", "ENV_SESSION", "ENV_URL", "TRAINER_NOTEBOOK", "class_env",
@@ -129,6 +129,7 @@ def serve(
     room: app_server.Room = app_server.Room(),  # noqa: B008 -- frozen
 ) -> int:
     """Open (or create) the session, start both servers, print both addresses, wait for Ctrl+C."""
+    checkout("app/class.ipynb")
     if port == trainer_port:
         raise KitError("class.same_port", port=port)
     for h, p in ((host, port), (trainer_host, trainer_port)):

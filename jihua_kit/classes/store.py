@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from jihua_kit.core.errors import KitError
-from jihua_kit.core.paths import REPO_ROOT
-from jihua_kit.course.quiz import Feedback, Quiz, is_right, parse_answer, prompt_shown
+from jihua_kit.core.paths import checkout
 from jihua_kit.core.textfmt import format_number
+from jihua_kit.course.quiz import Feedback, Quiz, is_right, parse_answer, prompt_shown
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "MAX_NAME", "MAX_SEAT", "SCHEMA_VERSION", "STATES", "Answer", "ClassStore", "Joined",
@@ -117,7 +117,7 @@ def check_session_name(name: Any) -> str:
 def class_dir() -> Path:
     """Where sessions are kept: $JIHUA_CLASS_DIR, else `classes/` in the repository (git-ignored)."""
     override = os.environ.get("JIHUA_CLASS_DIR")
-    return Path(override) if override else REPO_ROOT / "classes"
+    return Path(override) if override else checkout("classes/") / "classes"
 
 
 def default_db(session: str) -> Path:

@@ -1,12 +1,37 @@
-"""Where the kit's data lives: `data/` at the repository root, or $JIHUA_KIT_DATA."""
+"""Where the kit's files live: in a repository checkout, or in an installed package.
+
+The data folder is `$JIHUA_KIT_DATA` if set, else the checkout's `data/`, else the copy a wheel
+carries as `jihua_kit/_data` (the build puts it there; the repository holds `data/` only). The
+room, the slide decks and class sessions need more of the checkout (app/ notebooks, slides/
+templates, node_modules): they ask `checkout()`, which says so when there is none.
+"""
 
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from jihua_kit.core.errors import KitError
+
+PACKAGE = Path(__file__).resolve().parents[1]
+REPO_ROOT = PACKAGE.parent  # the checkout, when the package runs from one
+BUNDLED_DATA = PACKAGE / "_data"
+
+
+def in_checkout() -> bool:
+    """True when the package runs from a repository checkout (an editable install counts)."""
+    return (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "data").is_dir()
 
 
 def data_dir() -> Path:
-    """The data folder: $JIHUA_KIT_DATA if set, else `<repo>/data`."""
+    """The data folder: $JIHUA_KIT_DATA if set, else `<repo>/data`, else the package's bundled copy."""
     override = os.environ.get("JIHUA_KIT_DATA")
-    return Path(override) if override else REPO_ROOT / "data"
+    if override:
+        return Path(override)
+    return REPO_ROOT / "data" if in_checkout() else BUNDLED_DATA
+
+
+def checkout(what: str) -> Path:
+    """The repository root, for a part of the kit that needs the checkout (`what` names it);
+    a KitError saying so when the kit was installed from a wheel."""
+    if not in_checkout():
+        raise KitError("paths.needs_checkout", what=what)
+    return REPO_ROOT

@@ -17,24 +17,43 @@ CT = "application/vnd.openxmlformats-officedocument."
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML cannot hold
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-STYLES = (
-    f"{HEAD}<styleSheet {NS}>"
-    '<fonts count="3"><font><sz val="11"/><name val="宋体"/></font>'
-    '<font><b/><sz val="11"/><name val="宋体"/></font><font><b/><sz val="14"/><name val="宋体"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
-    "</fills>"
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
-    '<alignment wrapText="1" vertical="center"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment wrapText="1" vertical="top"/></xf>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
-)
+# Number formats Excel knows by number; any other is declared in the styles part from 164 on.
+BUILTIN_FORMATS = {"General": 0, "0": 1, "#,##0": 3, "0%": 9, "0.00%": 10, "@": 49}
+FIXED_XFS = 5  # NORMAL, HEADER, WRAP, TITLE, TEXT (xlsx_write); number-format styles follow
+
+
+def styles(formats: tuple[str, ...] = ()) -> str:
+    """The styles part: the fixed cell styles, then one per number format in `formats` (in order)."""
+    custom = [f for f in dict.fromkeys(formats) if f not in BUILTIN_FORMATS]
+    ids = {f: BUILTIN_FORMATS[f] if f in BUILTIN_FORMATS else 164 + custom.index(f) for f in formats}
+    num_fmts = (
+        f'<numFmts count="{len(custom)}">'
+        + "".join(f'<numFmt numFmtId="{164 + i}" formatCode="{escape(f)}"/>' for i, f in enumerate(custom))
+        + "</numFmts>"
+        if custom
+        else ""
+    )
+    extra = "".join(
+        f'<xf numFmtId="{ids[f]}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' for f in formats
+    )
+    return (
+        f"{HEAD}<styleSheet {NS}>{num_fmts}"
+        '<fonts count="3"><font><sz val="11"/><name val="宋体"/></font>'
+        '<font><b/><sz val="11"/><name val="宋体"/></font><font><b/><sz val="14"/><name val="宋体"/></font></fonts>'
+        '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+        '</fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill>'
+        "</fill></fills>"
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{FIXED_XFS + len(formats)}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+        '<alignment wrapText="1" vertical="center"/></xf>'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+        '<alignment wrapText="1" vertical="top"/></xf>'
+        '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+        f'<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>{extra}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    )
 
 
 @dataclass
@@ -79,3 +98,6 @@ def rels(items: list[tuple[str, str, str]]) -> str:
 def escape(text: str) -> str:
     text = ILLEGAL.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+STYLES = styles()  # the styles part of a workbook that uses no number formats

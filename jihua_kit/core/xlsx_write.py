@@ -23,24 +23,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jihua_kit.core.a1 import col_letter
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.masking import scrub
 from jihua_kit.core.textfmt import width
-from jihua_kit.core.xlsx_parts import CT, HEAD, ILLEGAL, NS, R_NS, STYLES, Picture, drawing, entry, escape, rels
+from jihua_kit.core.xlsx_parts import CT, FIXED_XFS, HEAD, ILLEGAL, NS, R_NS, Picture, drawing, entry, escape, rels
+from jihua_kit.core.xlsx_parts import styles as styles_part
 
 NORMAL, HEADER, WRAP, TITLE, TEXT = 0, 1, 2, 3, 4  # TEXT: the '@' format (ID numbers stay text)
 _QUICK_ID = re.compile(r"\d(?:[ \-]?\d){14}")  # 15 digits together: the cells to scrub
 CHUNK_ROWS = 5000
-
-
-def col_letter(index: int) -> str:
-    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _cell(ref: str, value: Any, style: int, mask: bool = True) -> str:
@@ -105,11 +97,14 @@ class Sheet:
     picture: Picture | None = None
     max_col: int = 1
 
-    def rows(self, rows: Iterable[Sequence[Any]], style: int = NORMAL) -> int:
-        """Append small rows of values (style for every cell); returns the first row's number."""
+    def rows(
+        self, rows: Iterable[Sequence[Any]], style: int = NORMAL, styles: Sequence[Sequence[int]] | None = None
+    ) -> int:
+        """Append small rows of values: `style` for every cell, or `styles` cell by cell (rows of
+        style numbers shaped like `rows`, e.g. from `Workbook.number_format`). Returns the first row's number."""
         rows = [list(r) for r in rows]
         first = self.next_row
-        self.parts.append((first, (rows, style)))
+        self.parts.append((first, (rows, style, styles)))
         self.next_row += len(rows)
         self.max_col = max([self.max_col, *(len(r) for r in rows)])
         return first
@@ -151,10 +146,14 @@ class Sheet:
             if isinstance(part, pd.DataFrame):
                 yield from _frame_xml(part, first, mask)
             else:
-                rows, style = part
+                rows, style, styles = part
                 out = []
                 for i, row in enumerate(rows):
-                    cells = "".join(_cell(f"{col_letter(j)}{first + i}", v, style, mask) for j, v in enumerate(row))
+                    cell_styles = styles[i] if styles is not None else [style] * len(row)
+                    cells = "".join(
+                        _cell(f"{col_letter(j)}{first + i}", v, s, mask)
+                        for j, (v, s) in enumerate(zip(row, cell_styles, strict=True))
+                    )
                     out.append(f'<row r="{first + i}">{cells}</row>')
                 yield "".join(out), len(rows)
 
@@ -214,6 +213,13 @@ class Workbook:
     def __init__(self, mask_ids: bool = True) -> None:
         self.sheets: list[Sheet] = []
         self.mask_ids = mask_ids
+        self.formats: list[str] = []  # number formats, each a cell style after the fixed ones
+
+    def number_format(self, code: str) -> int:
+        """The cell style that shows numbers in the Excel format `code` ('#,##0', '0.0%', ...)."""
+        if code not in self.formats:
+            self.formats.append(code)
+        return FIXED_XFS + self.formats.index(code)
 
     def row_count(self) -> int:
         """Rows to be written over all sheets (for a progress bar)."""
@@ -264,7 +270,7 @@ class Workbook:
             zf.writestr(entry("_rels/.rels"), rels([("rId1", "officeDocument", "xl/workbook.xml")]))
             zf.writestr(entry("xl/workbook.xml"), workbook)
             zf.writestr(entry("xl/_rels/workbook.xml.rels"), rels(book_rels))
-            zf.writestr(entry("xl/styles.xml"), STYLES)
+            zf.writestr(entry("xl/styles.xml"), styles_part(tuple(self.formats)))
             for i, sheet in enumerate(self.sheets, 1):
                 with zf.open(entry(f"xl/worksheets/sheet{i}.xml"), "w", force_zip64=True) as out:
                     sheet.write(out, "rId1" if sheet.picture else None, progress, self.mask_ids)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jihua_kit.core.charts import font_path
 from jihua_kit.core.errors import KitError
-from jihua_kit.core.paths import REPO_ROOT
+from jihua_kit.core.paths import REPO_ROOT, checkout
 
 NODE_MODULES = REPO_ROOT / "slides" / "node_modules"
 # The parts of the reveal.js npm package a deck uses: the core, theme `white` with its local fonts,
@@ -35,6 +35,8 @@ _WEB = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
 
 def copy_reveal(assets: Path, node_modules: Path | None = None) -> Path:
     """Copy the needed reveal.js files from `node_modules` into `assets/reveal.js`; returns that folder."""
+    if node_modules is None:
+        checkout("slides/node_modules")
     source = (node_modules or NODE_MODULES) / "reveal.js"
     if not (source / "dist" / "reveal.js").is_file():
         raise KitError("slides.no_reveal", path=source)

@@ -27,7 +27,7 @@ import nbformat
 from jihua_kit.core.charts import font_path
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.i18n import t
-from jihua_kit.core.paths import REPO_ROOT
+from jihua_kit.core.paths import REPO_ROOT, checkout
 from jihua_kit.decks.answer_key import KEY_SUFFIX, answer_key_notebook, has_answer_key, is_answer_key
 from jihua_kit.decks.assets import (
     copy_reveal,
@@ -142,6 +142,7 @@ def _printed(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def _exporter():
     from nbconvert import SlidesExporter
 
+    checkout("slides/templates")
     return SlidesExporter(
         extra_template_basedirs=[str(TEMPLATES)],
         template_name=TEMPLATE,
@@ -217,6 +218,7 @@ def build_decks(
     its notebook and the template is kept as it is, and only the decks of chapters that are gone
     are removed (`make handouts` uses this: current decks are not rebuilt).
     """
+    checkout("slides/")
     out_dir = Path(out_dir)
     if notebooks is None:
         notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))

@@ -26,8 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from jihua_kit.core.errors import KitError
 from jihua_kit.core.i18n import t
-from jihua_kit.core.paths import REPO_ROOT
+from jihua_kit.core.paths import REPO_ROOT, checkout
 
 __all__ = [
     "APP_NOTEBOOK", "DEFAULT_HOST", "DEFAULT_PORT", "KERNEL_MB", "TEMPLATE", "TEMPLATE_ROOT", "TOKEN_ENV", "Room",
@@ -100,6 +101,7 @@ def voila_command(
     """The server's command line for `notebook` (run it with `voila_env()`): Voilà through
     `jihua_kit.room.voila`, with the pool, the cap and the culling of idle kernels. A server that asks
     for a token gets `token_file` (see `write_token_file`); the token itself is never an argument."""
+    checkout("app/")  # the notebooks and the page template
     cmd = [
         sys.executable, "-m", "jihua_kit.room.voila", str(notebook), "--no-browser", f"--template={TEMPLATE}",
         f"--Voila.ip={host}", f"--Voila.port={port}", "--Voila.port_retries=0",
@@ -229,6 +231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Check the port, print the address (with the token when one is needed), then become the server."""
     args = parse_args(argv)
     room = room_from(args)
+    try:
+        checkout("app/trainee.ipynb")
+    except KitError as err:
+        print(err, file=sys.stderr)
+        return 2
     if port_in_use(args.host, args.port):
         print(_both("app.port_taken", port=args.port), file=sys.stderr)
         return 1

@@ -13,6 +13,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from jihua_kit.core.a1 import col_index
+
 _SHEET = re.compile(rb"<sheet\b[^>]*>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _REL = re.compile(rb"<Relationship\b[^>]*>")
@@ -23,13 +25,6 @@ _FORMULA = re.compile(rb"<f[ >/]")  # a cell formula element (not <formula1> of 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
     return dict(_ATTR.findall(tag))
-
-
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ch - 64
-    return index - 1
 
 
 def sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -63,6 +58,6 @@ def uncached_formulas(path: str | Path, sheet: str) -> set[tuple[int, int]]:
         cell = data[start:end]
         ref = _REF.search(cell)
         if ref and not _VALUE.search(cell):
-            found.add((int(ref.group(2)) - 1, _column_index(ref.group(1))))
+            found.add((int(ref.group(2)) - 1, col_index(ref.group(1))))
         at = _FORMULA.search(data, end if end != -1 else at.end())
     return found

@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from jihua_kit.core.a1 import col_index, col_letter
 from jihua_kit.core.errors import KitError
-from jihua_kit.core.xlsx_write import col_letter
 from jihua_kit.params.limits import FILE_BOUNDS, MB, bound, check_file_size
 from jihua_kit.sheets.formulas import sheet_paths
 
@@ -51,13 +51,6 @@ class FileBounds:
     def load(cls) -> FileBounds:
         keys = ("file_mb_max", "xlsx_mb_max", "sheet_cells_max", "shared_strings_max", "cell_chars_max")
         return cls(*(bound(FILE_BOUNDS, k) for k in keys))
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def _greater(value: str, alphabet: str) -> str:
@@ -104,7 +97,7 @@ class _Placer:
                 self.row, self.col = (int(digits) if digits else self.row + 1), 0
                 continue
             if letters:
-                self.col = _column_number(letters.encode())
+                self.col = col_index(letters) + 1
                 self.row = int(digits) if digits else self.row
             else:
                 self.col += 1
@@ -133,7 +126,7 @@ def _scan(open_part: Callable[[], Iterator[bytes]], cells_max: int) -> tuple[int
             strings += _strings(data)
             placer.feed(data)
         return placer.rows, placer.cols, strings
-    rows, cols = int(m.group(2)), _column_number(m.group(1))
+    rows, cols = int(m.group(2)), col_index(m.group(1)) + 1
     suspect = _suspect(m.group(1).decode(), rows)
     trusted = rows * cols <= cells_max and not _odd(suspect, first)
     for data in chunks:

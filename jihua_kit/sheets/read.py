@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jihua_kit.core.a1 import col_letter
 from jihua_kit.core.errors import KitError
-from jihua_kit.core.xlsx_write import col_letter
 from jihua_kit.params.limits import FILE_BOUNDS
 from jihua_kit.sheets.formulas import uncached_formulas
 from jihua_kit.sheets.headers import Headers

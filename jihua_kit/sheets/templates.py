@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from jihua_kit.core.a1 import col_letter
 from jihua_kit.core.i18n import t
 from jihua_kit.core.outputs import check_output_file
 from jihua_kit.core.paths import data_dir
-from jihua_kit.core.xlsx_write import HEADER, TEXT, TITLE, WRAP, Sheet, Workbook, col_letter
+from jihua_kit.core.xlsx_write import HEADER, TEXT, TITLE, WRAP, Sheet, Workbook
 from jihua_kit.core.yamlio import load_yaml
 from jihua_kit.params.store import Params, default_params
 from jihua_kit.sheets.headers import Spec, audit_specs, offered_words, roster_specs

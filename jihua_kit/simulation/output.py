@@ -3,24 +3,17 @@ in Chinese by default). Both are byte-for-byte reproducible: no timestamps insid
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from jihua_kit.core.i18n import t
 from jihua_kit.core.textfmt import width
+from jihua_kit.core.xlsx_write import HEADER, NORMAL, Workbook
 from jihua_kit.simulation.views import headers
 
 WORKBOOK = "simulation.xlsx"
-_FIXED_TIME = "2013-05-01T00:00:00Z"  # the handout's month: a fixed stamp instead of "now"
-_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
 def write_csvs(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
@@ -32,21 +25,6 @@ def write_csvs(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         df.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
         paths.append(path)
     return paths
-
-
-def _reproducible(data: bytes) -> bytes:
-    """The same workbook with fixed document dates and zip entry times."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _STAMP.sub(rb"\g<1>" + _FIXED_TIME.encode() + rb"\g<3>", body)
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, body)
-    return buf.getvalue()
 
 
 # Number formats by the raw column key: money in whole yuan with thousands separators, counts with
@@ -101,36 +79,27 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, lang: str, money_rest: bo
              for k in keys] for u in units]  # fmt: skip
     rows = [[_value(v, f) for v, f in zip(row, fr, strict=True)]
             for row, fr in zip(labelled.itertuples(index=False, name=None), fmts, strict=True)]  # fmt: skip
-    ws = wb.create_sheet(title)
+    styles = [[wb.number_format(f) if f and _is_number(v) else NORMAL for v, f in zip(row, fr, strict=True)]
+              for row, fr in zip(rows, fmts, strict=True)]  # fmt: skip
+    ws = wb.add(title)
     for i, col in enumerate(labelled.columns):
         cells = [width(str(col))] + [width(_shown(r[i], fr[i])) for r, fr in zip(rows, fmts, strict=True)]
-        ws.column_dimensions[get_column_letter(i + 1)].width = max(8, min(60, max(cells) + 2))
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    head = []
-    for col in labelled.columns:
-        cell = WriteOnlyCell(ws, value=str(col))
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    for row, fr in zip(rows, fmts, strict=True):
-        out = []
-        for v, f in zip(row, fr, strict=True):
-            cell = WriteOnlyCell(ws, value=v)
-            if f and isinstance(v, (int, float)) and not isinstance(v, bool):
-                cell.number_format = f
-            out.append(cell)
-        ws.append(out)
+        ws.widths[i] = max(8, min(60, max(cells) + 2))
+    ws.freeze = (1, 0)
+    ws.rows([[str(col) for col in labelled.columns]], HEADER)
+    ws.rows(rows, styles=styles)
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def write_workbook(tables: dict[str, pd.DataFrame], path: Path, lang: str = "zh") -> Path:
     """One sheet per view, labelled in `lang`; numbers stay numbers, shown in whole yuan with
-    thousands separators, shares as percentages, columns wide enough for what they hold."""
-    wb = Workbook(write_only=True)
+    thousands separators, shares as percentages, columns wide enough for what they hold. Written by
+    the kit's own writer: no timestamps, so the same tables give the same bytes."""
+    wb = Workbook()
     for name, df in tables.items():
         _sheet(wb, t(f"sim.sheet.{name}", lang), df, lang, money_rest=name == "by_village")
-    buf = io.BytesIO()
-    wb.save(buf)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_reproducible(buf.getvalue()))
-    return path
+    return wb.save(path)

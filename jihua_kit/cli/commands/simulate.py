@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
     compare = None if compare == "none" else compare
     from tqdm.auto import tqdm
 
-    from jihua_kit.simulation.run import run_simulation  # matplotlib and openpyxl load only for this command
+    from jihua_kit.simulation.run import run_simulation  # matplotlib loads only for this command
 
     total = chunk_count(county, households, years)
     total += runs(county) if sample else 0
