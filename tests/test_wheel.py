@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from jihua_kit.core import paths
+from jihua_kit.core.checkout import checkout
 from jihua_kit.core.errors import KitError
 
 from .conftest import REPO
@@ -35,7 +36,7 @@ BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "jihua
 
 def test_data_dir_in_a_checkout_and_the_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("JIHUA_KIT_DATA", raising=False)
-    assert paths.in_checkout() and paths.data_dir() == REPO / "data" and paths.checkout("app/") == REPO
+    assert paths.in_checkout() and paths.data_dir() == REPO / "data" and checkout("app/") == REPO
     monkeypatch.setenv("JIHUA_KIT_DATA", str(tmp_path))
     assert paths.data_dir() == tmp_path
 
@@ -47,7 +48,7 @@ def test_installed_without_a_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("JIHUA_KIT_DATA", str(tmp_path / "mine"))
     assert paths.data_dir() == tmp_path / "mine"  # the override wins everywhere
     with pytest.raises(KitError) as err:
-        paths.checkout("slides/")
+        checkout("slides/")
     assert err.value.key == "paths.needs_checkout"
     assert "仓库副本" in str(err.value) and "checkout" in str(err.value) and "slides/" in str(err.value)
 

@@ -31,8 +31,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from jihua_kit.core.checkout import checkout
 from jihua_kit.core.errors import KitError
-from jihua_kit.core.paths import checkout
 from jihua_kit.core.textfmt import format_number
 from jihua_kit.course.quiz import Feedback, Quiz, is_right, parse_answer, prompt_shown
 

@@ -3,13 +3,11 @@
 The data folder is `$JIHUA_KIT_DATA` if set, else the checkout's `data/`, else the copy a wheel
 carries as `jihua_kit/_data` (the build puts it there; the repository holds `data/` only). The
 room, the slide decks and class sessions need more of the checkout (app/ notebooks, slides/
-templates, node_modules): they ask `checkout()`, which says so when there is none.
+templates, node_modules): they ask `core.checkout.checkout()`, which says so when there is none.
 """
 
 import os
 from pathlib import Path
-
-from jihua_kit.core.errors import KitError
 
 PACKAGE = Path(__file__).resolve().parents[1]
 REPO_ROOT = PACKAGE.parent  # the checkout, when the package runs from one
@@ -27,11 +25,3 @@ def data_dir() -> Path:
     if override:
         return Path(override)
     return REPO_ROOT / "data" if in_checkout() else BUNDLED_DATA
-
-
-def checkout(what: str) -> Path:
-    """The repository root, for a part of the kit that needs the checkout (`what` names it);
-    a KitError saying so when the kit was installed from a wheel."""
-    if not in_checkout():
-        raise KitError("paths.needs_checkout", what=what)
-    return REPO_ROOT

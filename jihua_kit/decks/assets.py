@@ -13,8 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from jihua_kit.core.charts import font_path
+from jihua_kit.core.checkout import checkout
 from jihua_kit.core.errors import KitError
-from jihua_kit.core.paths import REPO_ROOT, checkout
+from jihua_kit.core.paths import REPO_ROOT
 
 NODE_MODULES = REPO_ROOT / "slides" / "node_modules"
 # The parts of the reveal.js npm package a deck uses: the core, theme `white` with its local fonts,

@@ -25,9 +25,10 @@ from pathlib import Path
 import nbformat
 
 from jihua_kit.core.charts import font_path
+from jihua_kit.core.checkout import checkout
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.i18n import t
-from jihua_kit.core.paths import REPO_ROOT, checkout
+from jihua_kit.core.paths import REPO_ROOT
 from jihua_kit.decks.answer_key import KEY_SUFFIX, answer_key_notebook, has_answer_key, is_answer_key
 from jihua_kit.decks.assets import (
     copy_reveal,

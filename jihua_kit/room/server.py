@@ -26,9 +26,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from jihua_kit.core.checkout import checkout
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.i18n import t
-from jihua_kit.core.paths import REPO_ROOT, checkout
+from jihua_kit.core.paths import REPO_ROOT
 
 __all__ = [
     "APP_NOTEBOOK", "DEFAULT_HOST", "DEFAULT_PORT", "KERNEL_MB", "TEMPLATE", "TEMPLATE_ROOT", "TOKEN_ENV", "Room",
