@@ -25,9 +25,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from jihua_kit.classes.store import ClassStore, answer_key, check_session_name, default_db, session_files
+from jihua_kit.core.checkout import checkout
 from jihua_kit.core.errors import KitError
 from jihua_kit.core.i18n import t
-from jihua_kit.core.paths import REPO_ROOT, checkout
+from jihua_kit.core.paths import REPO_ROOT
 from jihua_kit.course.quiz import load_quiz
 from jihua_kit.room import server as app_server
 
