@@ -24,7 +24,8 @@ from jihua_kit.explanations.household_render import figures_text, money
 from jihua_kit.explanations.household_render import readings_text as _readings_text
 from jihua_kit.params.store import load_parameters
 from jihua_kit.tables.cases import case_from_row, example_cases, load_case, read_case_file
-from jihua_kit.tables.households import CATEGORIES, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS
+from jihua_kit.tables.columns import SLOTS
+from jihua_kit.tables.households import CATEGORIES, EMPTY, EVENT_BOOLS, EVENT_INTS
 
 __all__ = [
     "CHILD_EVENTS", "CHILDREN_STEP", "COMPARE", "FIELDS", "PARENTS", "SCENARIOS", "blank_values", "compare_html",

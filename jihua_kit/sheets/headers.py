@@ -22,7 +22,7 @@ from jihua_kit.core.paths import data_dir
 from jihua_kit.core.yamlio import load_yaml
 from jihua_kit.params.store import Params
 from jihua_kit.tables.audit_table import OPTIONAL_COLUMNS, layout
-from jihua_kit.tables.households import SLOTS
+from jihua_kit.tables.columns import SLOTS
 
 HEADERS_FILE = Path("sheets") / "headers.yaml"
 _FOLD_DROP = re.compile(r"[\s_\-·、:：]+")

@@ -31,7 +31,8 @@ from jihua_kit.sheets.cells import (
 )
 from jihua_kit.sheets.headers import offered_words, roster_headers, roster_specs
 from jihua_kit.sheets.read import RawSheet, read_sheet
-from jihua_kit.tables.households import COLUMNS, EMPTY, INTS, PARENTS, REQUIRED, SLOTS, check_all_rows, check_columns
+from jihua_kit.tables.columns import PARENTS, SLOTS
+from jihua_kit.tables.households import COLUMNS, EMPTY, INTS, REQUIRED, check_all_rows, check_columns
 
 CHILD_FIELDS = ("age", "sex", "alive", "disabled")
 

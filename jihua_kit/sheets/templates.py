@@ -21,8 +21,9 @@ from jihua_kit.params.store import Params, default_params
 from jihua_kit.sheets.headers import Spec, audit_specs, offered_words, roster_specs
 from jihua_kit.simulation.population import layout as village_layout
 from jihua_kit.tables.audit_table import check_period, layout
+from jihua_kit.tables.columns import SLOTS
 from jihua_kit.tables.county import load_county
-from jihua_kit.tables.households import BOUNDS_ID, INTS, REQUIRED, SLOTS
+from jihua_kit.tables.households import BOUNDS_ID, INTS, REQUIRED
 
 ROSTER_ROWS = 50_000  # rows of the roster that carry validation and the text format for ID numbers
 EXTRA_AUDIT_ROWS = 200  # validated rows below the listed villages (for units added by hand)

@@ -20,7 +20,8 @@ from jihua_kit.core.errors import KitError
 from jihua_kit.core.paths import data_dir
 from jihua_kit.core.yamlio import load_json, load_yaml
 from jihua_kit.params.limits import read_text
-from jihua_kit.tables.households import COLUMNS, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS, check_columns, validate_table
+from jihua_kit.tables.columns import SLOTS
+from jihua_kit.tables.households import COLUMNS, EMPTY, EVENT_BOOLS, EVENT_INTS, check_columns, validate_table
 
 __all__ = [
     "COLUMNS", "EMPTY", "case_from_row", "case_path", "case_to_record", "example_cases",
