@@ -159,5 +159,27 @@ def docs_table(declared: tuple[Column, ...] | None = None) -> str:
     declared = DECLARED if declared is None else declared
     rows = ["| column | dtype | meaning |", "|---|---|---|"]
     for group in GROUPS:
-        rows += [f"| {_doc_name(c)} | {_doc_type(c)} | {c.meaning} |" for c in declared if c.group == group]
+        for c in (c for c in declared if c.group == group):
+            rows.append(f"| {_doc_name(c)} | {_doc_type(c)} | {c.meaning}".rstrip() + " |")
     return "\n".join(rows) + "\n"
+
+
+DOCS_START = "<!-- generated from jihua_kit/tables/columns.py: python -m jihua_kit.tables.columns docs/tables.md -->"
+DOCS_END = "<!-- end of the generated household columns -->"
+
+
+def with_docs_table(text: str, declared: tuple[Column, ...] | None = None) -> str:
+    """`text` (docs/tables.md) with the part between DOCS_START and DOCS_END generated anew."""
+    head, start, rest = text.partition(DOCS_START)
+    _, end, tail = rest.partition(DOCS_END)
+    if not start or not end:
+        raise ValueError("the household column markers are missing")
+    return f"{head}{DOCS_START}\n{docs_table(declared)}{DOCS_END}{tail}"
+
+
+if __name__ == "__main__":  # rewrite the generated table of the docs file named
+    import sys
+    from pathlib import Path
+
+    docs = Path(sys.argv[1])
+    docs.write_text(with_docs_table(docs.read_text(encoding="utf-8")), encoding="utf-8")
