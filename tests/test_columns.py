@@ -1,5 +1,6 @@
 """The household table's columns are declared once (jihua_kit/tables/columns.py): everything that
-lists them (validation, the simulation's arrays, roster headers, the form, docs/tables.md) follows."""
+lists them (validation, the case format, the simulation's arrays, roster headers, the form,
+docs/tables.md) follows."""
 
 from __future__ import annotations
 
@@ -103,6 +104,9 @@ from jihua_kit.simulation.household_arrays import Households
 from jihua_kit.sheets.headers import roster_specs
 from jihua_kit.course.household_form import FIELDS
 from jihua_kit.tables.county import load_county
+from jihua_kit.tables.cases import example_cases, load_case, read_case_file
+case = read_case_file(example_cases()[0])
+case["events"] = case.get("events", {}) | {"test_flag": True}
 frame = population(load_county(), seed=1, households=50)
 table = validate_table(frame.drop(columns="ev_test_flag"))
 print(json.dumps({
@@ -112,6 +116,7 @@ print(json.dumps({
     "docs": "| `ev_test_flag` | bool | a test |" in columns.docs_table(),
     "sheet": any(s.code == "ev_test_flag" and s.zh == "测试标记" and s.values == "yes_no" for s in roster_specs()),
     "form": any(f.key == "events.test_flag" for f in FIELDS),
+    "case": bool(load_case(case)["ev_test_flag"].iloc[0]),
 }))
 """
 
@@ -119,4 +124,4 @@ print(json.dumps({
 def test_a_column_added_to_the_declaration_appears_everywhere():
     out = subprocess.run([sys.executable, "-c", ADDED], capture_output=True, text=True, cwd=REPO, check=True)
     found = json.loads(out.stdout.strip().splitlines()[-1])
-    assert found == dict.fromkeys(found, True) and len(found) == 6
+    assert found == dict.fromkeys(found, True) and len(found) == 7
