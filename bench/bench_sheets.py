@@ -40,8 +40,8 @@ from jihua_kit.params.store import default_params, load_parameters  # noqa: E402
 from jihua_kit.sheets.headers import audit_specs, header_data, roster_specs  # noqa: E402
 from jihua_kit.simulation.population import population  # noqa: E402
 from jihua_kit.tables.audit_table import layout  # noqa: E402
+from jihua_kit.tables.columns import SLOTS  # noqa: E402
 from jihua_kit.tables.county import load_county  # noqa: E402
-from jihua_kit.tables.households import SLOTS  # noqa: E402
 
 
 def audit_frame(rng: np.random.Generator) -> pd.DataFrame:

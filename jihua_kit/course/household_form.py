@@ -24,7 +24,8 @@ from jihua_kit.explanations.household_render import figures_text, money
 from jihua_kit.explanations.household_render import readings_text as _readings_text
 from jihua_kit.params.store import load_parameters
 from jihua_kit.tables.cases import case_from_row, example_cases, load_case, read_case_file
-from jihua_kit.tables.households import CATEGORIES, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS
+from jihua_kit.tables.columns import SLOTS
+from jihua_kit.tables.households import CATEGORIES, DECLARATION, EMPTY, EVENT_BOOLS, EVENT_INTS, INTS
 
 __all__ = [
     "CHILD_EVENTS", "CHILDREN_STEP", "COMPARE", "FIELDS", "PARENTS", "SCENARIOS", "blank_values", "compare_html",
@@ -36,6 +37,11 @@ COMPARE = "compare"  # the scenario switch's third position: baseline against ra
 SCENARIOS = ("raised", "baseline", COMPARE)
 CHILD_EVENTS = ("college_child", "graduate_child", "child_died")  # name a child by number (0 = none)
 PARENTS = ("mother", "father")
+# The household table's columns as the form's inputs (the case format's keys; household_id is `id`).
+HOUSEHOLD_TEXT = tuple(c.name for c in DECLARATION if c.group == "household" and c.dtype == "str" and not c.required)
+HOUSEHOLD_CHOICES = tuple(c.name for c in DECLARATION if c.group == "household" and c.dtype != "str")
+PARENT_FIELDS = tuple(dict.fromkeys(c.field for c in DECLARATION if c.group == "parent"))
+CHILD_FIELDS = tuple(dict.fromkeys(c.field for c in DECLARATION if c.group == "child" and c.field != "present"))
 # Checks that hold between the household type and the children: on the form they are settled on the
 # 子女 step, so a trainee who has not reached it yet is told what comes next instead of an error.
 CHILDREN_STEP = {"case.onechild_count": "widget.step.onechild", "case.twogirl_children": "widget.step.twogirl"}
@@ -52,31 +58,32 @@ def _child_number_choices(key: str) -> Field:
 
 
 def _fields() -> tuple[Field, ...]:
-    """Every case field of docs/case-format.md as a form input, in the order the form shows them."""
+    """Every case field of docs/case-format.md as a form input, in the order the form shows them:
+    the household table's columns as declared (jihua_kit/tables/columns.py), grouped as on the form."""
     out = [Field("id", "widget.field.id", "text", "", group="household")]
-    out += [Field(k, f"widget.field.{k}", "text", "", group="household") for k in ("village", "township")]
-    for k in (
-        "residence",
-        "household_type",
-        "urban_dibao",
-        "method",
-    ):  # a blank form: a household with nothing recorded
-        if k == "urban_dibao":
-            out.append(Field(k, f"widget.field.{k}", "bool", EMPTY[k], group="household"))
-        else:
+    out += [Field(k, f"widget.field.{k}", "text", "", group="household") for k in HOUSEHOLD_TEXT]
+    for k in HOUSEHOLD_CHOICES:  # a blank form: a household with nothing recorded
+        if k in CATEGORIES:
             out.append(_choice(k, f"widget.field.{k}", EMPTY[k], CATEGORIES[k], "household"))
-    for role, age in zip(PARENTS, (30, 32), strict=True):  # starting ages of a blank form, not rule figures
-        out.append(Field(f"{role}.age", "widget.field.age", "int", age, group=role))
-        out.append(Field(f"{role}.alive", "widget.field.alive", "bool", True, group=role))
-        out.append(Field(f"{role}.state_employee", "widget.field.state_employee", "bool", False, group=role))
+        else:
+            out.append(Field(k, f"widget.field.{k}", "bool", EMPTY[k], group="household"))
+    for p, (role, age) in enumerate(zip(PARENTS, (30, 32), strict=True), start=1):  # starting ages, not rule figures
+        for name in PARENT_FIELDS:
+            default = age if name == "age" else EMPTY[f"p{p}_{name}"]
+            kind = "int" if f"p{p}_{name}" in INTS else "bool"
+            out.append(Field(f"{role}.{name}", f"widget.field.{name}", kind, default, group=role))
     out.append(_choice("children", "widget.field.children", 0, (0, *SLOTS), "children"))
     for k in SLOTS:
         group = f"child{k}"
-        out.append(Field(f"children[{k}].age", "widget.field.age", "optint", None, group=group))  # blank until typed
-        sexes = tuple(s for s in CATEGORIES[f"c{k}_sex"] if s)
-        out.append(_choice(f"children[{k}].sex", "widget.field.sex", sexes[0], sexes, group, opt="sex"))
-        out.append(Field(f"children[{k}].alive", "widget.field.alive", "bool", True, group=group))
-        out.append(Field(f"children[{k}].disabled", "widget.field.disabled", "bool", False, group=group))
+        for name in CHILD_FIELDS:
+            key, col = f"children[{k}].{name}", f"c{k}_{name}"
+            if col in CATEGORIES:
+                values = tuple(v for v in CATEGORIES[col] if v)
+                out.append(_choice(key, f"widget.field.{name}", values[0], values, group, opt=name))
+            elif col in INTS:  # blank until typed
+                out.append(Field(key, f"widget.field.{name}", "optint", None, group=group))
+            else:  # a recorded child is alive unless marked otherwise
+                out.append(Field(key, f"widget.field.{name}", "bool", name == "alive" or EMPTY[col], group=group))
     for name in EVENT_BOOLS + EVENT_INTS:
         key = f"events.{name}"
         if name in CHILD_EVENTS:
@@ -87,7 +94,7 @@ def _fields() -> tuple[Field, ...]:
             out.append(_choice(key, f"widget.field.{key}", False, (False, *PARENTS), "events"))
         else:
             kind = "bool" if name in EVENT_BOOLS else "int"
-            out.append(Field(key, f"widget.field.{key}", kind, False if kind == "bool" else 0, group="events"))
+            out.append(Field(key, f"widget.field.{key}", kind, EMPTY[f"ev_{name}"], group="events"))
     return tuple(out)
 
 
@@ -126,13 +133,11 @@ def form_to_case(values: Mapping[str, Any]) -> dict[str, Any]:
     if n > len(SLOTS):
         raise KitError("case.too_many_children", field="children", n=n, max=len(SLOTS))
     case: dict[str, Any] = {"id": str(v["id"]).strip() or t("widget.default_id")}
-    case |= {k: v[k] for k in ("village", "township") if str(v[k]).strip()}
-    case |= {k: v[k] for k in ("residence", "household_type", "urban_dibao", "method")}
+    case |= {k: v[k] for k in HOUSEHOLD_TEXT if str(v[k]).strip()}
+    case |= {k: v[k] for k in HOUSEHOLD_CHOICES}
     for role in PARENTS:
-        case[role] = {name: v[f"{role}.{name}"] for name in ("age", "alive", "state_employee")}
-    case["children"] = [
-        {name: v[f"children[{k}].{name}"] for name in ("age", "sex", "alive", "disabled")} for k in SLOTS[:n]
-    ]
+        case[role] = {name: v[f"{role}.{name}"] for name in PARENT_FIELDS}
+    case["children"] = [{name: v[f"children[{k}].{name}"] for name in CHILD_FIELDS} for k in SLOTS[:n]]
     events = {name: v[f"events.{name}"] for name in EVENT_BOOLS + EVENT_INTS}
     if events["college_child"] == 0:
         events.pop("college_tier")
@@ -146,8 +151,8 @@ def values_from_case(case: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     full = case_from_row(load_case(raw))
     v = blank_values()
     v["id"] = full["id"]
-    v |= {k: full.get(k, "") for k in ("village", "township")}
-    v |= {k: full[k] for k in ("residence", "household_type", "urban_dibao", "method")}
+    v |= {k: full.get(k, "") for k in HOUSEHOLD_TEXT}
+    v |= {k: full[k] for k in HOUSEHOLD_CHOICES}
     for role in PARENTS:
         v |= {f"{role}.{name}": value for name, value in full[role].items()}
     v["children"] = len(full["children"])

@@ -27,7 +27,7 @@ from jihua_kit.course.household_form import (
     values_from_case,
 )
 from jihua_kit.course.widgets_common import WidgetApp, build_form, form_values, set_form_values
-from jihua_kit.tables.households import SLOTS
+from jihua_kit.tables.columns import SLOTS
 
 __all__ = ["HouseholdCalculator"]
 

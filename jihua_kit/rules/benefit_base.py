@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jihua_kit.tables.households import BOOLS, COLUMNS, SLOTS
+from jihua_kit.tables.columns import SLOTS
+from jihua_kit.tables.households import BOOLS, COLUMNS
 
 Cond = tuple[np.ndarray, str]
 NOT_IN_FORCE = "ent.why.not_in_force"  # the reason for a rule that does not exist in the scenario

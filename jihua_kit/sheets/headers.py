@@ -22,7 +22,7 @@ from jihua_kit.core.paths import data_dir
 from jihua_kit.core.yamlio import load_yaml
 from jihua_kit.params.store import Params
 from jihua_kit.tables.audit_table import OPTIONAL_COLUMNS, layout
-from jihua_kit.tables.households import SLOTS
+from jihua_kit.tables.columns import Column, household_columns
 
 HEADERS_FILE = Path("sheets") / "headers.yaml"
 _FOLD_DROP = re.compile(r"[\s_\-·、:：]+")
@@ -95,16 +95,32 @@ def audit_specs(params: Params) -> list[Spec]:
     return specs
 
 
+def _cell_words(col: Column) -> str:
+    """The `values` kind of a household column's cells: flags yes_no, a category its own words."""
+    return "yes_no" if col.dtype == "bool" else col.field if col.dtype == "category" else ""
+
+
 def roster_specs() -> list[Spec]:
-    """Every column of the household roster: household columns, children by slot, events."""
+    """Every column of the household roster: the household table's columns as declared
+    (jihua_kit/tables/columns.py), with the personal columns after `personal_after`."""
     data = header_data()["roster"]
-    specs, after = [], data.get("children_after")
-    for code, raw in data["columns"].items():
-        specs.append(_spec(code, raw))
-        if code == after:
-            for k in SLOTS:
-                specs += [_spec(f"c{k}_{field}", raw_child, k) for field, raw_child in data["children"].items()]
+    extra, personal, after = data.get("columns") or {}, data.get("personal") or {}, data.get("personal_after")
+    specs = []
+    for col in household_columns():
+        if not col.sheet:
+            continue
+        raw = extra.get(col.name, {})
+        also = tuple(raw.get("also", ()))
+        specs.append(Spec(col.name, col.zh, col.en, also, raw.get("values", _cell_words(col))))
+        if col.name == after:
+            specs += [_spec(code, raw) for code, raw in personal.items()]
     return specs
+
+
+def roster_label(code: str, lang: str) -> str:
+    """The roster header of column `code` in `lang` ('zh' or 'en')."""
+    spec = next(s for s in roster_specs() if s.code == code)
+    return spec.zh if lang == "zh" else spec.en
 
 
 def value_words(kind: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from jihua_kit.core.masking import mask_ids, scrub_series
 from jihua_kit.core.textfmt import format_number
 from jihua_kit.core.xlsx_write import Workbook
 from jihua_kit.params.store import Params
-from jihua_kit.sheets.headers import header_data
+from jihua_kit.sheets.headers import roster_label
 from jihua_kit.sheets.payments import Payments
 from jihua_kit.sheets.roster import RosterSheet
 from jihua_kit.sheets.write import errors_sheet, save_book, summary_sheet
@@ -23,7 +23,7 @@ MONEY = ("one_time_min", "one_time_max", "annual_min", "annual_max")
 
 
 def _label(code: str, lang: str) -> str:
-    return header_data()["roster"]["columns"][code][lang]
+    return roster_label(code, lang)
 
 
 def _who(roster: RosterSheet, pay: Payments, pos: np.ndarray, lang: str) -> dict[str, Any]:

@@ -31,9 +31,9 @@ from jihua_kit.sheets.cells import (
 )
 from jihua_kit.sheets.headers import offered_words, roster_headers, roster_specs
 from jihua_kit.sheets.read import RawSheet, read_sheet
-from jihua_kit.tables.households import COLUMNS, EMPTY, INTS, PARENTS, REQUIRED, SLOTS, check_all_rows, check_columns
+from jihua_kit.tables.households import COLUMNS, DECLARATION, EMPTY, INTS, REQUIRED, TEXT, check_all_rows, check_columns
 
-CHILD_FIELDS = ("age", "sex", "alive", "disabled")
+CHILD_FIELDS = tuple(c.field for c in DECLARATION if c.group == "child" and c.sheet)  # the slot's cells
 
 
 @dataclass
@@ -93,36 +93,35 @@ def _columns(reader: _Reader) -> dict[str, np.ndarray]:
     """Every household-table column, typed, from the sheet (defaults for blank optional cells)."""
     cells, n = reader.cells, len(reader.sheet)
     col: dict[str, Any] = {}
-    for code in ("household_id", "village", "township"):
-        col[code] = per_unique(cells.column(code), as_text, "")
+    for c in DECLARATION:
+        if c.dtype == "str":
+            col[c.name] = per_unique(cells.column(c.name), as_text, "")
     reader.required_blank("household_id")
-    for code in ("residence", "household_type", "method"):
-        col[code] = reader.choice(code, EMPTY[code])
-    col["urban_dibao"] = reader.choice("urban_dibao", False)
-    for p in PARENTS:
-        col[f"p{p}_age"] = reader.whole(f"p{p}_age")
-        col[f"p{p}_alive"] = reader.choice(f"p{p}_alive", True)
-        col[f"p{p}_state_employee"] = reader.choice(f"p{p}_state_employee", False)
-    for k in SLOTS:
-        present = ~np.logical_and.reduce([cells.blank(f"c{k}_{f}") for f in CHILD_FIELDS])
-        col[f"c{k}_present"] = present
-        col[f"c{k}_age"] = reader.whole(f"c{k}_age", required=present)
-        col[f"c{k}_sex"] = reader.choice(f"c{k}_sex", "")
-        alive = reader.choice(f"c{k}_alive", None)
-        col[f"c{k}_alive"] = np.where(alive == None, present, alive)  # noqa: E711 (blank: alive if present)
-        col[f"c{k}_disabled"] = reader.choice(f"c{k}_disabled", False)
-    for code in COLUMNS:
-        if code.startswith("ev_") and code not in col:
-            col[code] = reader.whole(code) if code in INTS else reader.choice(code, False)
+    for c in DECLARATION:
+        if c.group == "child" and c.field == "present":
+            _child(reader, col, c.index)
+        elif c.group != "child" and c.dtype != "str":
+            col[c.name] = reader.whole(c.name) if c.dtype == "int" else reader.choice(c.name, c.default)
     _spouse(reader, col)
     ids = col["household_id"]
     dup = pd.Series(ids).duplicated().to_numpy() & (ids != "")
     cells.fail(dup, "household_id", "case.duplicate_id", got=ids)
     for code in COLUMNS:
-        if code not in INTS and code not in ("household_id", "village", "township") and col[code].dtype == object:
+        if code not in INTS and code not in TEXT and col[code].dtype == object:
             col[code] = col[code] if isinstance(EMPTY[code], str) else col[code].astype(bool)
     assert all(len(v) == n for v in col.values())
     return col
+
+
+def _child(reader: _Reader, col: dict[str, Any], k: int) -> None:
+    """Slot k: a child when any of its cells is filled; then the age is required, a blank 在世 is alive."""
+    present = ~np.logical_and.reduce([reader.cells.blank(f"c{k}_{f}") for f in CHILD_FIELDS])
+    col[f"c{k}_present"] = present
+    col[f"c{k}_age"] = reader.whole(f"c{k}_age", required=present)
+    col[f"c{k}_sex"] = reader.choice(f"c{k}_sex", "")
+    alive = reader.choice(f"c{k}_alive", None)
+    col[f"c{k}_alive"] = np.where(alive == None, present, alive)  # noqa: E711 (blank: alive if present)
+    col[f"c{k}_disabled"] = reader.choice(f"c{k}_disabled", False)
 
 
 def _spouse(reader: _Reader, col: dict[str, Any]) -> None:

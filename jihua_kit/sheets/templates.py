@@ -22,8 +22,9 @@ from jihua_kit.params.store import Params, default_params
 from jihua_kit.sheets.headers import Spec, audit_specs, offered_words, roster_specs
 from jihua_kit.simulation.population import layout as village_layout
 from jihua_kit.tables.audit_table import check_period, layout
+from jihua_kit.tables.columns import SLOTS
 from jihua_kit.tables.county import load_county
-from jihua_kit.tables.households import BOUNDS_ID, INTS, REQUIRED, SLOTS
+from jihua_kit.tables.households import BOUNDS, BOUNDS_ID, INTS, REQUIRED
 
 ROSTER_ROWS = 50_000  # rows of the roster that carry validation and the text format for ID numbers
 EXTRA_AUDIT_ROWS = 200  # validated rows below the listed villages (for units added by hand)
@@ -119,9 +120,7 @@ def _both(key: str, **kw: object) -> str:
 
 def _int_bound(code: str, params: Params) -> int:
     """The largest value a roster number column accepts (TR-CASE-BOUNDS; child numbers up to the slots)."""
-    key = {"ev_postpone_years": "postpone_max", "ev_member_disabled": "member_disabled_max"}.get(code)
-    if code.endswith("_age"):
-        key = "age_max"
+    key = BOUNDS.get(code)
     if code == "ev_college_tier":
         return len(offered_words("college_tier"))
     return int(params.value(BOUNDS_ID, key)) if key else len(SLOTS)

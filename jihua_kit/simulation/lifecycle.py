@@ -17,7 +17,6 @@ from jihua_kit.simulation.stock import (
     NO_METHOD,
     ONE_CHILD,
     OTHER,
-    SLOTS,
     STERILIZATION,
     TWO_DAUGHTER,
     Households,
@@ -26,13 +25,14 @@ from jihua_kit.simulation.stock import (
     pick,
 )  # fmt: skip
 from jihua_kit.simulation.villages import Layout
+from jihua_kit.tables.columns import N_SLOTS
 from jihua_kit.tables.county import County
 
 _E = {name: i for i, name in enumerate((
     "marry", "late_marriage", "birth", "birth_sex", "late_first_birth", "register", "give_up", "postpone",
     "postpone_years", "adopt", "sterilize", "college", "tier", "graduate", "couple_death", "who_died",
     "only_child_disabled", "p1_disabled", "p2_disabled",
-    *(f"{what}{k}" for what in ("child_death", "child_disabled") for k in range(SLOTS)),
+    *(f"{what}{k}" for what in ("child_death", "child_disabled") for k in range(N_SLOTS)),
 ))}  # fmt: skip
 EVENT_ROWS = len(_E)
 _MAX_POSTPONE = 40  # a bound for the geometric draw, far beyond any mean in the county file
@@ -46,8 +46,8 @@ def _per_pool(rate_per_1000: float, county: County, n: int, pool: np.ndarray) ->
 
 def _first_slot(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(any, index of the first True slot) for a (4, n) mask."""
-    first = np.full(mask.shape[1], SLOTS - 1, dtype=np.intp)
-    for k in range(SLOTS - 2, -1, -1):
+    first = np.full(mask.shape[1], N_SLOTS - 1, dtype=np.intp)
+    for k in range(N_SLOTS - 2, -1, -1):
         first[mask[k]] = k
     return mask[0] | mask[1] | mask[2] | mask[3], first
 
@@ -75,9 +75,9 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
         wed = np.zeros(n, dtype=bool)
     # Births to couples not registered as one-child or two-daughter households.
     kids = h.c_present.sum(axis=0)
-    pool = (h.htype == OTHER) & fertile & (kids < SLOTS) & ~wed
+    pool = (h.htype == OTHER) & fertile & (kids < N_SLOTS) & ~wed
     born = pool & (u[_E["birth"]] < _per_pool(v("birth_rate"), county, n, pool))
-    slot = np.minimum(kids, SLOTS - 1)
+    slot = np.minimum(kids, N_SLOTS - 1)
     b_cols = cols[born]
     h.c_present[slot[born], b_cols] = True
     h.c_alive[slot[born], b_cols] = True
@@ -132,7 +132,7 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
     alive[1] &= ~(couple & dies & husband)
     alive[0] &= ~(couple & dies & ~husband)
     alive[:, ~couple & dies] = False
-    died = live & (u[_E["child_death0"] : _E["child_death0"] + SLOTS] < v("child_death_rate"))
+    died = live & (u[_E["child_death0"] : _E["child_death0"] + N_SLOTS] < v("child_death_rate"))
     for named in (h.ev_college_child, h.ev_graduate_child):  # an admitted child or a graduate lives the year
         died[named[named > 0] - 1, cols[named > 0]] = False
     has, k = _first_slot(died)
@@ -143,7 +143,7 @@ def draw_events(h: Households, county: County, u: np.ndarray, first_year: bool) 
     only = (h.htype == ONE_CHILD) & live[0] & (u[_E["only_child_disabled"]] < v("child_disability_rate"))
     h.c_disabled[0] |= only
     h.ev_only_child_disabled |= only
-    others = live & (u[_E["child_disabled0"] : _E["child_disabled0"] + SLOTS] < v("child_disability_rate"))
+    others = live & (u[_E["child_disabled0"] : _E["child_disabled0"] + N_SLOTS] < v("child_disability_rate"))
     others[0] &= h.htype != ONE_CHILD
     h.c_disabled |= others
     adults = u[_E["p1_disabled"] : _E["p1_disabled"] + 2] < v("adult_disability_rate")

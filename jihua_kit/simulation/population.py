@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from jihua_kit.simulation.household_arrays import SLOTS, Households
+from jihua_kit.simulation.household_arrays import Households
 from jihua_kit.simulation.lifecycle import EVENT_ROWS, draw_events
 from jihua_kit.simulation.stock import (
     CHUNK_SIZE,
@@ -60,7 +60,7 @@ def population(county: County, seed: int = 0, households: int | None = None) -> 
 
 
 __all__ = [
-    "CHUNK_SIZE", "ENTRANT_STREAM", "EVENT_STREAM", "LAYOUT_STREAM", "SLOTS", "STOCK_ROWS", "STOCK_STREAM",
+    "CHUNK_SIZE", "ENTRANT_STREAM", "EVENT_STREAM", "LAYOUT_STREAM", "STOCK_ROWS", "STOCK_STREAM",
     "Households", "Layout", "check_size", "chunk_bounds", "draw_stock", "generate", "generate_chunk", "layout",
     "minor_age", "pick", "population", "uniforms",
 ]  # fmt: skip

@@ -9,8 +9,9 @@ import numpy as np
 
 from jihua_kit.core.errors import KitError
 from jihua_kit.params.store import load_parameters
-from jihua_kit.simulation.household_arrays import SLOTS, Households
+from jihua_kit.simulation.household_arrays import Households, blank_events
 from jihua_kit.simulation.villages import Layout
+from jihua_kit.tables.columns import N_SLOTS
 from jihua_kit.tables.county import REQUIRED_DISTRIBUTIONS, County
 
 CHUNK_SIZE = 131_072  # households per chunk: bounds memory; fixed, so results do not depend on the machine
@@ -23,7 +24,7 @@ STERILIZATION, LONG_TERM, NO_METHOD = range(3)
 _U = {name: i for i, name in enumerate((
     "village", "residence", "type", "old", "band", "age_in", "gap", "afb", "kids", "widowed", "widowed_who",
     "orphaned", "emp1", "emp2", "dibao", "method",
-    *(f"{what}{k}" for what in ("spacing", "sex", "dead", "disabled") for k in range(SLOTS)),
+    *(f"{what}{k}" for what in ("spacing", "sex", "dead", "disabled") for k in range(N_SLOTS)),
 ))}  # fmt: skip
 STOCK_ROWS = len(_U)
 
@@ -35,7 +36,7 @@ def minor_age() -> float:
 
 def _slots(u: np.ndarray, what: str) -> np.ndarray:
     """The (4, n) block of uniform rows `what0` .. `what3`."""
-    return u[_U[f"{what}0"] : _U[f"{what}0"] + SLOTS]
+    return u[_U[f"{what}0"] : _U[f"{what}0"] + N_SLOTS]
 
 
 def _bands(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -101,11 +102,11 @@ def draw_stock(
         kids[:] = 0
     # Children: the first born at the mother's first-birth age, the next after a jittered spacing.
     born_at = v("first_birth_age") - 2 + 4 * u[_U["afb"]]
-    c_age = np.zeros((SLOTS, n), dtype=np.int16)
-    for k in range(SLOTS):
+    c_age = np.zeros((N_SLOTS, n), dtype=np.int16)
+    for k in range(N_SLOTS):
         c_age[k] = np.floor(mother - born_at)
         born_at = born_at + v("birth_spacing") * (0.5 + _slots(u, "spacing")[k])
-    c_present = (np.arange(SLOTS)[:, None] < kids) & (c_age >= 0)
+    c_present = (np.arange(N_SLOTS)[:, None] < kids) & (c_age >= 0)
     registered = htype != OTHER  # a registered household has its children, born this year at the latest
     c_present[0] |= registered
     c_present[1] |= htype == TWO_DAUGHTER
@@ -132,15 +133,10 @@ def draw_stock(
          pick(county.shares("method_two_daughter"), u[_U["method"]])],
         pick(county.shares("method_other"), u[_U["method"]]),
     )  # fmt: skip
-    zeros = np.zeros(n, dtype=np.int8)
     return Households(
         ids, village.astype(np.int16), rural, htype.astype(np.int8), dibao, method.astype(np.int8),
         np.stack([mother, father]), p_alive, p_employee, c_present, c_age, c_male, c_alive, c_disabled,
-        ev_late_marriage=zeros == 1, ev_late_first_birth=zeros == 1, ev_gave_up_second=zeros == 1,
-        ev_postpone_years=zeros.astype(np.int16), ev_long_term_adopted=zeros == 1, ev_college_child=zeros.copy(),
-        ev_college_tier=zeros.copy(), ev_graduate_child=zeros.copy(), ev_spouse_died=zeros == 1,
-        ev_child_died=zeros.copy(), ev_only_child_disabled=zeros == 1, ev_member_disabled=zeros.copy(),
-        ev_postpone_running=zeros == 1, postpone_left=zeros.astype(np.int16),
+        **blank_events(n), postpone_left=np.zeros(n, dtype=np.int16),
     )  # fmt: skip
 
 

@@ -20,7 +20,16 @@ from jihua_kit.core.errors import KitError
 from jihua_kit.core.paths import data_dir
 from jihua_kit.core.yamlio import load_json, load_yaml
 from jihua_kit.params.limits import read_text
-from jihua_kit.tables.households import COLUMNS, EMPTY, EVENT_BOOLS, EVENT_INTS, SLOTS, check_columns, validate_table
+from jihua_kit.tables.columns import DTYPES, SLOTS
+from jihua_kit.tables.households import (
+    COLUMNS,
+    DECLARATION,
+    EMPTY,
+    EVENT_BOOLS,
+    EVENT_INTS,
+    check_columns,
+    validate_table,
+)
 
 __all__ = [
     "COLUMNS", "EMPTY", "case_from_row", "case_path", "case_to_record", "example_cases",
@@ -28,10 +37,18 @@ __all__ = [
 ]  # fmt: skip
 
 PARENT_KEYS = {"mother": 1, "father": 2}
-_TOP = ("id", "title", "note", "village", "township", "residence", "household_type", "urban_dibao", "method")
-_TOP_REQUIRED = ("residence", "household_type", "mother", "father")
-_PERSON = {"age": int, "alive": bool, "state_employee": bool}
-_CHILD = {"age": int, "sex": str, "alive": bool, "disabled": bool, "name": str}
+_KIND = {"str": str, "category": str, "bool": bool, "int": int}
+# The household's own columns (household_id is `id`), text and choices before flags, as cases list them.
+_HOUSEHOLD = sorted((c for c in DECLARATION if c.group == "household" and c.name != "household_id"),
+                    key=lambda c: DTYPES.index(c.dtype))  # fmt: skip
+_TOP = ("id", "title", "note", *(c.name for c in DECLARATION if c.group == "household" and c.name != "household_id"))
+_TOP_REQUIRED = (*(c.name for c in _HOUSEHOLD if c.required), *PARENT_KEYS)
+_PERSON = {c.field: _KIND[c.dtype] for c in DECLARATION if c.group == "parent"}
+_PERSON_REQUIRED = {c.field for c in DECLARATION if c.group == "parent" and c.required}
+_CHILD = {c.field: _KIND[c.dtype] for c in DECLARATION if c.group == "child" and c.field != "present"} | {"name": str}
+# A listed child's defaults: age and sex must be given; flags are nothing recorded, except that it lives.
+_CHILD_DEFAULT = {c.field: c.default for c in DECLARATION if c.group == "child" and c.dtype == "bool"}
+_CHILD_DEFAULT |= {"alive": True, "name": ""}
 _EVENTS = {**{e: bool for e in EVENT_BOOLS}, **{e: int for e in EVENT_INTS}}
 _TYPE_KEY = {int: "case.not_int", bool: "case.not_bool", str: "case.not_text", dict: "case.not_mapping"}
 _SLOT_COL = re.compile(r"^c(\d)_(\w+)$")
@@ -88,9 +105,8 @@ def case_to_record(case: Any, default_id: str = "case", where: dict[str, Any] | 
         top.get(name, dict if name in PARENT_KEYS else str)
     rec: dict[str, Any] = dict(EMPTY)
     rec["household_id"] = top.get("id", str, default_id)
-    for name in ("village", "township", "residence", "household_type", "method"):
-        rec[name] = top.get(name, str, EMPTY[name])
-    rec["urban_dibao"] = top.get("urban_dibao", bool, False)
+    for c in _HOUSEHOLD:
+        rec[c.name] = top.get(c.name, _KIND[c.dtype], EMPTY[c.name])
     title = case.get("title", "")
     if isinstance(title, dict):
         texts = _Fields(title, "title", ("zh", "en"), where)
@@ -101,9 +117,8 @@ def case_to_record(case: Any, default_id: str = "case", where: dict[str, Any] | 
     top.get("note", str, "")
     for role, p in PARENT_KEYS.items():
         person = _Fields(case[role], role, tuple(_PERSON), where)
-        rec[f"p{p}_age"] = person.get("age", int)
-        rec[f"p{p}_alive"] = person.get("alive", bool, True)
-        rec[f"p{p}_state_employee"] = person.get("state_employee", bool, False)
+        for name, kind in _PERSON.items():
+            rec[f"p{p}_{name}"] = person.get(name, kind, None if name in _PERSON_REQUIRED else EMPTY[f"p{p}_{name}"])
     children = case.get("children", [])
     if not isinstance(children, list):
         raise top.fail("case.not_list", "children", got=children)
@@ -112,11 +127,10 @@ def case_to_record(case: Any, default_id: str = "case", where: dict[str, Any] | 
     for k, raw in enumerate(children, start=1):
         child = _Fields(raw, f"children[{k}]", tuple(_CHILD), where)
         rec[f"c{k}_present"] = True
-        rec[f"c{k}_age"] = child.get("age", int)
-        rec[f"c{k}_sex"] = child.get("sex", str)
-        rec[f"c{k}_alive"] = child.get("alive", bool, True)
-        rec[f"c{k}_disabled"] = child.get("disabled", bool, False)
-        child.get("name", str, "")
+        for name, kind in _CHILD.items():
+            value = child.get(name, kind, _CHILD_DEFAULT.get(name))
+            if name != "name":
+                rec[f"c{k}_{name}"] = value
     events = _Fields(case.get("events", {}), "events", tuple(_EVENTS), where)
     for name, kind in _EVENTS.items():
         if name == "spouse_died":
@@ -218,19 +232,14 @@ def case_from_row(table: pd.DataFrame, i: int = 0) -> dict[str, Any]:
     row = table.iloc[i]
     val = {c: (row[c].item() if hasattr(row[c], "item") else row[c]) for c in COLUMNS}
     case: dict[str, Any] = {"id": str(val["household_id"])}
-    for name in ("village", "township"):
-        if val[name]:
-            case[name] = str(val[name])
-    case |= {name: str(val[name]) for name in ("residence", "household_type", "method")}
-    case["urban_dibao"] = bool(val["urban_dibao"])
+    for c in _HOUSEHOLD:  # optional text only when given
+        if c.dtype != "str" or val[c.name]:
+            case[c.name] = _KIND[c.dtype](val[c.name])
     for role, p in PARENT_KEYS.items():
-        case[role] = {"age": int(val[f"p{p}_age"]), "alive": bool(val[f"p{p}_alive"]),
-                      "state_employee": bool(val[f"p{p}_state_employee"])}  # fmt: skip
-    case["children"] = [
-        {"age": int(val[f"c{k}_age"]), "sex": str(val[f"c{k}_sex"]), "alive": bool(val[f"c{k}_alive"]),
-         "disabled": bool(val[f"c{k}_disabled"])}
-        for k in SLOTS if val[f"c{k}_present"]
-    ]  # fmt: skip
+        case[role] = {name: kind(val[f"p{p}_{name}"]) for name, kind in _PERSON.items()}
+    fields = {name: kind for name, kind in _CHILD.items() if name != "name"}
+    case["children"] = [{name: kind(val[f"c{k}_{name}"]) for name, kind in fields.items()}
+                        for k in SLOTS if val[f"c{k}_present"]]  # fmt: skip
     renumber = {k: n for n, k in enumerate([k for k in SLOTS if val[f"c{k}_present"]], start=1)} | {0: 0}
     events = {name: (bool if kind is bool else int)(val[f"ev_{name}"]) for name, kind in _EVENTS.items()}
     for name in ("college_child", "graduate_child", "child_died"):

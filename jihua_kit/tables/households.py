@@ -18,42 +18,24 @@ import pandas as pd
 
 from jihua_kit.core.errors import KitError
 from jihua_kit.params.store import load_parameters
+from jihua_kit.tables.columns import SLOTS, Column, household_columns
 
-SLOTS = (1, 2, 3, 4)
-PARENTS = (1, 2)  # p1 = mother, p2 = father
 BOUNDS_ID = "TR-CASE-BOUNDS"  # plausibility bounds (assumptions) in data/parameters/case_bounds.yaml
 
-TEXT = ("household_id", "village", "township")
-CATEGORIES: dict[str, tuple[str, ...]] = {
-    "residence": ("rural", "urban"),
-    "household_type": ("one_child", "two_daughter", "other"),
-    "method": ("sterilization", "long_term", "none"),
-    **{f"c{k}_sex": ("F", "M", "") for k in SLOTS},
-}
-EVENT_BOOLS = ("late_marriage", "late_first_birth", "gave_up_second", "long_term_adopted", "spouse_died")
-EVENT_BOOLS += ("only_child_disabled", "postpone_running")
-EVENT_INTS = ("postpone_years", "college_child", "college_tier", "graduate_child", "child_died", "member_disabled")
-
-COLUMNS: tuple[str, ...] = (
-    *TEXT, "residence", "household_type", "urban_dibao", "method",
-    *(f"p{p}_{f}" for p in PARENTS for f in ("age", "alive", "state_employee")),
-    *(f"c{k}_{f}" for k in SLOTS for f in ("present", "age", "sex", "alive", "disabled")),
-    "ev_late_marriage", "ev_late_first_birth", "ev_gave_up_second", "ev_postpone_years",
-    "ev_long_term_adopted", "ev_college_child", "ev_college_tier", "ev_graduate_child",
-    "ev_spouse_died", "ev_child_died", "ev_only_child_disabled", "ev_member_disabled", "ev_postpone_running",
-)  # fmt: skip
-INTS = frozenset([f"p{p}_age" for p in PARENTS] + [f"c{k}_age" for k in SLOTS] + [f"ev_{e}" for e in EVENT_INTS])
-BOOLS = frozenset(c for c in COLUMNS if c not in INTS and c not in CATEGORIES and c not in TEXT)
-REQUIRED = ("household_id", "residence", "household_type", "p1_age", "p2_age")
+# Everything below is derived from the declaration (jihua_kit/tables/columns.py).
+DECLARATION: tuple[Column, ...] = household_columns()
+COLUMNS: tuple[str, ...] = tuple(c.name for c in DECLARATION)
+TEXT = tuple(c.name for c in DECLARATION if c.dtype == "str")
+CATEGORIES: dict[str, tuple[str, ...]] = {c.name: c.choices for c in DECLARATION if c.dtype == "category"}
+INTS = frozenset(c.name for c in DECLARATION if c.dtype == "int")
+BOOLS = frozenset(c.name for c in DECLARATION if c.dtype == "bool")
+REQUIRED = tuple(c.name for c in DECLARATION if c.required)
+EVENT_BOOLS = tuple(c.field for c in DECLARATION if c.group == "event" and c.dtype == "bool")
+EVENT_INTS = tuple(c.field for c in DECLARATION if c.group == "event" and c.dtype == "int")
+BOUNDS = {c.name: c.bound for c in DECLARATION if c.bound}  # column -> its TR-CASE-BOUNDS key
 
 # A household with nothing recorded: the value of every optional column when it is left out.
-EMPTY: dict[str, Any] = {c: ("" if c in TEXT or c in CATEGORIES else 0 if c in INTS else False) for c in COLUMNS} | {
-    "method": "none",
-    "p1_alive": True,
-    "p2_alive": True,
-    "residence": "rural",
-    "household_type": "other",
-}
+EMPTY: dict[str, Any] = {c.name: c.default for c in DECLARATION}
 _OURS = re.compile(r"^(p[12]_|c\d_|ev_)")
 SAFE_INT = 2**53  # whole numbers a float holds exactly; larger ones are refused before any conversion
 
@@ -181,9 +163,7 @@ def _coerce(col: str, raw: Any, faults: Faults) -> tuple[np.ndarray, np.ndarray 
 def _limits() -> dict[str, float]:
     """The TR-CASE-BOUNDS bound of each bounded count or age column."""
     bounds = load_parameters().view()
-    keys = {f"p{p}_age": "age_max" for p in PARENTS} | {f"c{k}_age": "age_max" for k in SLOTS}
-    keys |= {"ev_postpone_years": "postpone_max", "ev_member_disabled": "member_disabled_max"}
-    return {c: bounds.value(BOUNDS_ID, key) for c, key in keys.items()}
+    return {c: bounds.value(BOUNDS_ID, key) for c, key in BOUNDS.items()}
 
 
 def _run_checks(source: Any, faults: Faults) -> pd.DataFrame:
