@@ -43,6 +43,12 @@ def _format(key: str, unit: str | None) -> str | None:
         return MONEY_FMT
     if key in _COUNTS:
         return COUNT_FMT
+    if key in ("mean", "p05", "p50", "p95", "stated") or key.startswith("mc_se"):
+        return MONEY_FMT
+    if key == "share":
+        return SHARE_FMT
+    if key == "rho":
+        return "0.00"
     if key == "sample_gap":
         return "+0.0%;-0.0%;0.0%"
     if key in _BY_UNIT and unit:

@@ -4,10 +4,9 @@ charts and files."""
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +14,15 @@ from matplotlib.figure import Figure
 
 from jihua_kit.params.system import System, load_system
 from jihua_kit.simulation import charts as sim_charts
+from jihua_kit.simulation import uncertainty as unc
+from jihua_kit.simulation import uncertainty_charts as unc_charts
 from jihua_kit.simulation import views as sim_views
+from jihua_kit.simulation.cluster import Engine, open_engine
 from jihua_kit.simulation.engine import YearResult, project
+from jihua_kit.simulation.montecarlo import DEFAULT_SAMPLE as DRAW_SAMPLE
+from jihua_kit.simulation.montecarlo import Draws, run_draws
 from jihua_kit.simulation.output import WORKBOOK, write_csvs, write_workbook
-from jihua_kit.simulation.sensitivity import DEFAULT_SAMPLE, anchored, runs, tornado
+from jihua_kit.simulation.sensitivity import DEFAULT_SAMPLE, anchored, tornado
 from jihua_kit.tables.county import County, load_county
 
 
@@ -34,6 +38,8 @@ class SimulationRun:
     results: dict[str, list[YearResult]]
     sensitivity: pd.DataFrame | None
     sample: int = 0  # households simulated for each sensitivity run
+    draws: Draws | None = None  # the joint-uncertainty draws (`draws=N`)
+    store: object = field(default=None, repr=False)  # the parameter store (calibration targets)
 
     @property
     def households(self) -> int:
@@ -56,6 +62,10 @@ class SimulationRun:
         if self.sensitivity is not None and not self.sensitivity.empty:
             out["tornado"] = self.sensitivity
         out["assumptions"] = sim_views.assumptions(self.county, lang)
+        if self.draws is not None:
+            out["uncertainty"] = unc.uncertainty([self.draws])
+            out["drivers"] = unc.drivers(self.draws, lang)
+            out["calibration"] = unc.calibration(self.draws, self.store, lang)
         return out
 
     def charts(self, lang: str = "zh", tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Figure]:
@@ -69,6 +79,9 @@ class SimulationRun:
             figs["compare"] = sim_charts.compare(tables["comparison"], first, lang)
         if "tornado" in tables:
             figs["tornado"] = sim_charts.tornado(tables["tornado"], first, lang)
+        if "uncertainty" in tables:
+            figs["fan"] = unc_charts.fan(tables["uncertainty"], self.county.id, len(self.draws.cost), lang)
+            figs["drivers"] = unc_charts.drivers(tables["drivers"], lang)
         return figs
 
     def write(self, out: Path, lang: str = "zh") -> list[Path]:
@@ -95,12 +108,16 @@ def run_simulation(
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
     system: System | None = None,
+    draws: int = 0,
+    draw_households: int = DRAW_SAMPLE,
+    engine: Engine | None = None,
 ) -> SimulationRun:
     """Project `years` under `scenario` (and `compare`), then the tornado on `sensitivity`
-    sampled households (0: none) for the first year under the main scenario.
+    sampled households (0: none) for the first year under the main scenario, and with `draws`
+    the joint uncertainty (that many joint draws of the assumptions, `draw_households` each).
 
-    `workers=2` runs the tornado in a forked process while the projection runs here (where the
-    platform can fork; the results are the same either way)."""
+    The tornado's and the draws' tasks run on `engine` (see `cluster.py`); without one, on
+    `workers` local processes (a Dask LocalCluster; 1: here). The results are the same either way."""
     system = system or load_system()
     if not isinstance(county, County):
         county = load_county(county or system.county_file)
@@ -109,18 +126,17 @@ def run_simulation(
     scenarios = [scenario] + ([compare] if compare else [])
     views = {s: store.view(s) for s in scenarios}
     years = years or [county.reference_year]
-    args = (county, views[scenario], seed, sensitivity, years[0], None, lang)
-    if sensitivity and workers > 1 and "fork" in mp.get_all_start_methods():
-        with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
-            pending = pool.submit(tornado, *args)
-            results = project(county, views, seed, households, years, progress=progress)
-            sens = pending.result()
-        if progress:
-            progress(runs(county))
-    else:
+    context = nullcontext(engine) if engine is not None else open_engine(workers, progress=progress)
+    with context as eng:
+        mapper = eng.map if eng.client is not None else None
         results = project(county, views, seed, households, years, progress=progress)
-        sens = tornado(*args, progress=progress) if sensitivity else None
+        sens = None
+        if sensitivity:
+            sens = tornado(county, views[scenario], seed, sensitivity, years[0], None, lang, progress, mapper)
+        sampled = None
+        if draws:
+            sampled = run_draws(county, views, draws, seed, draw_households, years, mapper=eng.map)
     if sens is not None and not sens.empty:  # the sample's swings, on the level of this run's headline
         head = results[scenario][0]
         sens = anchored(sens, head.total() * head.scale)
-    return SimulationRun(county, scenario, compare, years, seed, results, sens, sensitivity)
+    return SimulationRun(county, scenario, compare, years, seed, results, sens, sensitivity, sampled, store)

@@ -59,11 +59,13 @@ def tornado(
     keys: list[str] | None = None,
     lang: str = "zh",
     progress: Callable[[int], None] | None = None,
+    mapper: Callable[..., list] | None = None,
 ) -> pd.DataFrame:
     """Per assumption: low and high values, the county total (central cost) at each, and the swing.
 
     Sorted by swing, largest first. `keys` limits the sweep to some assumptions; the total with
-    every assumption central is in the `base_total` column.
+    every assumption central is in the `base_total` column. `mapper(func, args, weights)` runs
+    the batches (default: here, one after another; `cluster.Engine.map` runs them on Dask).
     """
     county = county or load_county()
     params = params or load_parameters().view(DEFAULT_SCENARIO)
@@ -71,14 +73,22 @@ def tornado(
     moves: list[tuple[Sweep | None, float]] = [(None, 0.0)]
     moves += [(s, v) for s in sweeps for v in (s.low, s.high) if v != s.central]
     per_batch = max(1, _BATCH_HOUSEHOLDS // households)
+    batches = [moves[i : i + per_batch] for i in range(0, len(moves), per_batch)]
+    args = [(county, [county if s is None else county.with_overrides({s.key: v}) for s, v in batch], params, seed,
+             households, year) for batch in batches]  # fmt: skip
+    weights = [len(batch) - (i == 0) for i, batch in enumerate(batches)]
+    if mapper is None:
+        results = []
+        for a, w in zip(args, weights, strict=True):
+            results.append(_totals(*a))
+            if progress:
+                progress(w)
+    else:
+        results = mapper(_totals, args, weights)
     totals: dict[tuple[str, float], float] = {}
-    for i in range(0, len(moves), per_batch):
-        batch = moves[i : i + per_batch]
-        variants = [county if s is None else county.with_overrides({s.key: v}) for s, v in batch]
-        for (s, v), total in zip(batch, _totals(county, variants, params, seed, households, year), strict=True):
+    for batch, batch_totals in zip(batches, results, strict=True):
+        for (s, v), total in zip(batch, batch_totals, strict=True):
             totals[("", 0.0) if s is None else (s.key, v)] = total
-        if progress:
-            progress(len(batch) - (i == 0))
     base = totals[("", 0.0)]
     rows = []
     for s in sweeps:

@@ -118,7 +118,10 @@ _LABELS = {
     "low": "low", "central": "central", "high": "high", "basis": "basis", "confidence": "confidence",
     "total_low": "total_low", "total_high": "total_high", "swing": "swing", "base_total": "base_total",
     "sample_total": "sample_total", "sample_gap": "sample_gap", "sample_households": "sample_households",
-    "kind": "kind",
+    "kind": "kind", "county": "county", "mean": "mean", "p05": "p05", "p50": "p50", "p95": "p95",
+    "mc_se": "mc_se", "mc_se_p05": "mc_se_p05", "mc_se_p50": "mc_se_p50", "mc_se_p95": "mc_se_p95", "rho": "rho",
+    "share": "share", "measure": "measure", "stated": "stated", "comparator": "comparator", "source": "source",
+    "outside": "outside", "note": "note",
 }  # fmt: skip
 
 

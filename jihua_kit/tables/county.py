@@ -29,6 +29,7 @@ from jihua_kit.tables.county_schema import (
     REQUIRED_DISTRIBUTIONS,
     REQUIRED_FIGURES,
     SUM_TOLERANCE,
+    Correlation,
     Distribution,
     Figure,
     Sweep,
@@ -59,6 +60,7 @@ class County:
     distributions: dict[str, Distribution]
     file: str
     overrides: tuple[tuple[str, float], ...] = ()
+    correlations: tuple[Correlation, ...] = ()  # between assumptions, for the joint draws
 
     name = bilingual("name")
 
@@ -84,15 +86,16 @@ class County:
     def sweeps(self) -> list[Sweep]:
         """Every assumption with a range: scalar figures, then each non-balance category."""
         out = [
-            Sweep(f.id, f.name_zh, f.name_en, f.unit, f.low, f.central, f.high)
+            Sweep(f.id, f.name_zh, f.name_en, f.unit, f.low, f.central, f.high, f.distribution)
             for f in self.figures.values()
             if f.status == "assumption" and f.low < f.high
         ]
         for d in self.distributions.values():
-            for cat, c, lo, hi in zip(d.categories, d.central, d.low, d.high, strict=True):
+            for i, (cat, c, lo, hi) in enumerate(zip(d.categories, d.central, d.low, d.high, strict=True)):
                 if cat != d.balance and lo < hi:
                     zh, en = category_label(cat, "zh"), category_label(cat, "en")
-                    out.append(Sweep(f"{d.id}.{cat}", f"{d.name_zh}：{zh}", f"{d.name_en}: {en}", "share", lo, c, hi))
+                    name = (f"{d.id}.{cat}", f"{d.name_zh}：{zh}", f"{d.name_en}: {en}")
+                    out.append(Sweep(*name, "share", lo, c, hi, d.shape(i)))
         return out
 
     def with_overrides(self, overrides: dict[str, float] | None) -> County:
@@ -178,9 +181,53 @@ def _check_townships(county: County) -> None:
         raise KitError("county.bad_townships", file=county.file, record="townships", field="central", got=towns)
 
 
+def correlation_matrix(county: County, keys: list[str] | None = None) -> np.ndarray:
+    """The correlation matrix over `keys` (default: every swept assumption), identity where the
+    file declares nothing."""
+    keys = [s.key for s in county.sweeps()] if keys is None else keys
+    index = {k: i for i, k in enumerate(keys)}
+    matrix = np.eye(len(keys))
+    for c in county.correlations:
+        if c.a in index and c.b in index:
+            matrix[index[c.a], index[c.b]] = matrix[index[c.b], index[c.a]] = c.rho
+    return matrix
+
+
+def _parse_correlations(raw: Any, county: County) -> tuple[Correlation, ...]:
+    """`correlations: [{between: [key, key], rho: -1..1}]`; the matrix must be positive semi-definite."""
+    if raw is None:
+        return ()
+    file = county.file
+    if not isinstance(raw, list):
+        raise KitError("county.not_a_list", file=file, record="correlations", field="correlations")
+    keys = {s.key for s in county.sweeps()}
+    out, seen = [], set()
+    for i, rec in enumerate(raw):
+        where = f"correlations[{i}]"
+        rec = mapping(rec, file, "correlations", where, ("between", "rho"))
+        pair = rec["between"]
+        if not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]:
+            raise KitError("county.bad_pair", file=file, record="correlations", field=f"{where}.between", got=pair)
+        for key in pair:
+            if key not in keys:
+                raise KitError("county.correlation_key", file=file, record="correlations", field=f"{where}.between",
+                               got=key)  # fmt: skip
+        if frozenset(pair) in seen:
+            raise KitError("county.duplicate_id", file=file, record="correlations", field=f"{where}.between")
+        seen.add(frozenset(pair))
+        rho = number(rec["rho"], file, "correlations", f"{where}.rho")
+        if not -1.0 <= rho <= 1.0:
+            raise KitError("county.bad_rho", file=file, record="correlations", field=f"{where}.rho", got=rho)
+        out.append(Correlation(str(pair[0]), str(pair[1]), rho))
+    matrix = correlation_matrix(replace(county, correlations=tuple(out)))
+    if len(matrix) and float(np.linalg.eigvalsh(matrix).min()) < -1e-9:
+        raise KitError("county.not_psd", file=file, record="correlations", field="correlations")
+    return tuple(out)
+
+
 def parse_county(raw: Any, file: str) -> County:
     """Validate the parsed YAML of a county file."""
-    raw = mapping(raw, file, "", "", ("county", "figures", "distributions"))
+    raw = mapping(raw, file, "", "", ("county", "figures", "distributions"), ("correlations",))
     meta = mapping(raw["county"], file, "county", "", _META_FIELDS)
     figures: dict[str, Figure] = {}
     for n, rec in enumerate(raw["figures"] or [], start=1):
@@ -212,7 +259,7 @@ def parse_county(raw: Any, file: str) -> County:
     )  # fmt: skip
     _check_bounds(county)
     _check_townships(county)
-    return county
+    return replace(county, correlations=_parse_correlations(raw.get("correlations"), county))
 
 
 def county_path(path: Path | str | None = None) -> Path:

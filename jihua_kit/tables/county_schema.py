@@ -21,7 +21,10 @@ _COMMON = ("id", "name_zh", "name_en", "status")
 _FACT_FIELDS = (*_COMMON, "unit", "value", "source", "confidence")
 _FACT_OPTIONAL = ("source_zh", "origin")  # origin: handout | public (default)
 _ASSUMPTION_FIELDS = (*_COMMON, "unit", "central", "low", "high", "basis")
-_ASSUMPTION_OPTIONAL = ("basis_zh",)
+_ASSUMPTION_OPTIONAL = ("basis_zh", "distribution")
+# How an assumption varies within its low-high range in the joint (Monte Carlo) draws.
+SHAPES = ("triangular", "uniform")
+DEFAULT_SHAPE = "triangular"
 _DIST_FIELDS = (*_COMMON, "balance", "basis", "categories")
 ORIGINS = ("handout", "public")
 
@@ -72,6 +75,7 @@ class Figure:
     confidence: str = ""
     basis_zh: str = ""  # the same in Chinese, for trainees and the Chinese workbook
     origin: str = ""  # a fact's origin: "handout" or "public" ("" for an assumption)
+    distribution: str = DEFAULT_SHAPE  # how an assumption varies in the joint draws (SHAPES)
 
     name = bilingual("name")
 
@@ -99,11 +103,15 @@ class Distribution:
     low: tuple[float, ...]
     high: tuple[float, ...]
     basis_zh: str = ""
+    shapes: tuple[str, ...] = ()  # per category, how it varies in the joint draws (default triangular)
 
     name = bilingual("name")
 
     def basis_text(self, lang: str = "zh") -> str:
         return self.basis_zh if lang == "zh" and self.basis_zh else self.basis
+
+    def shape(self, i: int) -> str:
+        return self.shapes[i] if self.shapes else DEFAULT_SHAPE
 
     def shares(self) -> np.ndarray:
         return np.array(self.central, dtype=float)
@@ -120,8 +128,27 @@ class Sweep:
     low: float
     central: float
     high: float
+    distribution: str = DEFAULT_SHAPE
 
     name = bilingual("name")
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A declared rank-style correlation between two assumptions (override keys), -1..1."""
+
+    a: str
+    b: str
+    rho: float
+
+
+def shape_of(raw: dict, file: str, record: str, where: str = "") -> str:
+    """The `distribution` field of an assumption or category (default triangular), checked."""
+    shape = raw.get("distribution", DEFAULT_SHAPE)
+    if shape not in SHAPES:
+        field = f"{where}.distribution" if where else "distribution"
+        raise KitError("county.bad_choice", file=file, record=record, field=field, got=shape, allowed=", ".join(SHAPES))
+    return shape
 
 
 def number(raw: Any, file: str, record: str, field: str) -> float:
@@ -190,7 +217,8 @@ def parse_figure(raw: Any, file: str, n: int) -> Figure:
         source_zh = str(raw.get("source_zh") or "")
         return Figure(*names, value, value, value, str(raw["source"]), str(raw["confidence"]), source_zh, origin)
     central, low, high = value_range(raw, unit, file, record)
-    return Figure(*names, central, low, high, str(raw["basis"]), basis_zh=str(raw.get("basis_zh") or ""))
+    basis_zh, shape = str(raw.get("basis_zh") or ""), shape_of(raw, file, record)
+    return Figure(*names, central, low, high, str(raw["basis"]), basis_zh=basis_zh, distribution=shape)
 
 
 def parse_distribution(raw: Any, file: str, n: int) -> Distribution:
@@ -205,14 +233,15 @@ def parse_distribution(raw: Any, file: str, n: int) -> Distribution:
     balance = str(raw["balance"])
     if balance not in [str(c) for c in cats]:
         raise KitError("county.bad_balance", file=file, record=record, field="balance", got=balance)
-    names, central, low, high = [], [], [], []
+    names, central, low, high, shapes = [], [], [], [], []
     for cat, spec in cats.items():
         cat = str(cat)
         where = f"categories.{cat}"
         req = ("central",) if cat == balance else ("central", "low", "high")
-        spec = mapping(spec, file, record, where, req)
+        spec = mapping(spec, file, record, where, req, ("distribution",))
         c, lo, hi = value_range(spec, "share", file, record, where)
         names.append(cat), central.append(c), low.append(lo), high.append(hi)
+        shapes.append(shape_of(spec, file, record, where))
     total = sum(central)
     if abs(total - 1.0) > SUM_TOLERANCE:
         raise KitError("county.shares_sum", file=file, record=record, field="categories", total=round(total, 6))
@@ -223,5 +252,5 @@ def parse_distribution(raw: Any, file: str, n: int) -> Distribution:
             raise KitError("county.balance_negative", file=file, record=record, field=field, balance=balance)
     return Distribution(
         str(raw["id"]), str(raw["name_zh"]), str(raw["name_en"]), raw["status"], balance, str(raw["basis"]),
-        tuple(names), tuple(central), tuple(low), tuple(high), str(raw.get("basis_zh") or ""),
+        tuple(names), tuple(central), tuple(low), tuple(high), str(raw.get("basis_zh") or ""), tuple(shapes),
     )  # fmt: skip

@@ -1,0 +1,137 @@
+"""Joint uncertainty: the county's cost under many joint draws of its assumptions.
+
+Each draw sets every ranged assumption at once (`draws.draw_assumptions`) and projects the years
+under each scenario on a sample of households, scaled to the draw's county. Every draw uses the
+same households seed (common random numbers), so the spread between draws comes from the
+assumptions, not from sampling noise; with every range collapsed, each draw is the deterministic
+run. A benefit with a range in the handout (R5) keeps it inside each draw: a draw's figure is the
+midpoint of its low and high, as in the deterministic tables.
+
+The work is a list of tasks, a batch of draws of one county each (`batch_costs`): a plain
+function of plain inputs, which `cluster.Engine` runs in this process or on Dask workers. The
+results do not depend on where a task ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from jihua_kit.params.store import Params
+from jihua_kit.rules.benefits import benefit_ids
+from jihua_kit.simulation.draws import draw_assumptions
+from jihua_kit.simulation.engine import project
+from jihua_kit.tables.county import County
+
+DEFAULT_SAMPLE = 40_000  # households per draw (see bench/uncertainty.py for how it was chosen)
+BATCH = 10  # draws per task
+QUANTILES = (0.05, 0.5, 0.95)
+SE_BATCHES = 20  # the Monte Carlo standard error of each figure: spread over this many groups of draws
+# Simulated counts set beside what the handout or the county file states (calibration).
+COUNTS = ("E-GIVE-UP-2ND", "E-POSTPONE-2ND")
+
+
+def batch_costs(
+    county: County,
+    rows: list[dict[str, float]],
+    views: dict[str, Params],
+    seed: int,
+    households: int,
+    years: list[int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Costs and counts of a batch of draws (one task).
+
+    Returns `cost[draw, year, scenario, benefit]` (yuan, central, after uptake, scaled to the
+    draw's county) and `counts[draw, year, k]` for the rules in `COUNTS` (households reached,
+    scaled), then the draw's households, population and villages.
+    """
+    scenarios = list(views)
+    cost = counts = None
+    for d, overrides in enumerate(rows):
+        variant = county.with_overrides(overrides)
+        res = project(variant, views, seed, households, years)
+        ids = res[scenarios[0]][0].benefit_ids
+        if cost is None:
+            cost = np.zeros((len(rows), len(years), len(scenarios), len(ids)))
+            counts = np.zeros((len(rows), len(years), len(COUNTS) + 3))
+        for s, scen in enumerate(scenarios):
+            for y, yr in enumerate(res[scen]):
+                cost[d, y, s] = yr.cost("central").sum(axis=0) * yr.scale
+        for y, yr in enumerate(res[scenarios[0]]):
+            hh = yr.sums["households"].sum(axis=0) * yr.scale
+            counts[d, y, : len(COUNTS)] = [hh[ids.index(rid)] for rid in COUNTS]
+            size = variant.value("household_size")
+            counts[d, y, len(COUNTS) :] = (variant.households, variant.households * size, len(yr.layout.villages))
+    return cost, counts
+
+
+@dataclass
+class Draws:
+    """The raw draws of one county: assumption values, costs and counts, in draw order."""
+
+    county: County
+    assumptions: pd.DataFrame  # draw x override key
+    cost: np.ndarray  # draw, year, scenario, benefit
+    counts: np.ndarray  # draw, year, (COUNTS..., households, population, villages)
+    years: list[int]
+    scenarios: list[str]
+    benefit_ids: tuple[str, ...]
+    households: int  # sample per draw
+    extra: dict = field(default_factory=dict)
+
+    def total(self) -> np.ndarray:
+        """draw, year, scenario: the total over benefits."""
+        return self.cost.sum(axis=3)
+
+
+def tasks(county: County, draws: int, seed: int) -> tuple[pd.DataFrame, list[list[dict[str, float]]]]:
+    """The county's joint draws and their batches (one task each)."""
+    values = draw_assumptions(county, draws, seed)
+    rows = [{str(k): float(v) for k, v in r.items()} for r in values.to_dict("records")]
+    return values, [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+
+
+def run_draws(
+    county: County,
+    views: dict[str, Params],
+    draws: int,
+    seed: int = 0,
+    households: int = DEFAULT_SAMPLE,
+    years: list[int] | None = None,
+    mapper: Callable[..., list] | None = None,
+) -> Draws:
+    """`draws` joint draws of `county`, projected over `years` under each scenario of `views`.
+
+    `mapper(func, argument_tuples, weights)` runs the tasks and returns their results in order
+    (default: one after another here; `cluster.Engine.map` runs them on Dask)."""
+    years = years or [county.reference_year]
+    values, batches = tasks(county, draws, seed)
+    args = [(county, rows, views, seed, households, years) for rows in batches]
+    weights = [len(rows) for rows in batches]
+    results = mapper(batch_costs, args, weights) if mapper else [batch_costs(*a) for a in args]
+    cost = np.concatenate([r[0] for r in results])
+    counts = np.concatenate([r[1] for r in results])
+    ids = benefit_ids(next(iter(views.values())).store)
+    return Draws(county, values, cost, counts, years, list(views), ids, households)
+
+
+def summarize(values: np.ndarray) -> dict[str, float]:
+    """Mean, P5, P50, P95 of `values` (one per draw) and the Monte Carlo standard error of each:
+    the spread of the same figure over `SE_BATCHES` groups of draws, divided by √groups."""
+    values = np.asarray(values, dtype=float)
+    out = {"mean": float(values.mean())}
+    qs = np.quantile(values, QUANTILES)
+    out.update({"p05": float(qs[0]), "p50": float(qs[1]), "p95": float(qs[2])})
+    groups = min(SE_BATCHES, len(values) // 5)
+    if groups >= 2:
+        parts = np.array_split(values, groups)
+        stats = np.array([[p.mean(), *np.quantile(p, QUANTILES)] for p in parts])
+        se = stats.std(axis=0, ddof=1) / np.sqrt(groups)
+    else:
+        se = np.full(4, np.nan)
+    out.update({"mc_se_mean": float(se[0]), "mc_se_p05": float(se[1]), "mc_se_p50": float(se[2]),
+                "mc_se_p95": float(se[3])})  # fmt: skip
+    return out
