@@ -26,7 +26,7 @@ def county_seed(seed: int, county: County) -> np.random.SeedSequence:
 
 
 def _normal_cdf(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.vectorize(math.erf)(z / math.sqrt(2.0)))
+    return 0.5 * (1.0 + np.vectorize(math.erf, otypes=[float])(z / math.sqrt(2.0)))
 
 
 def quantile(sweep: Sweep, u: np.ndarray) -> np.ndarray:

@@ -60,6 +60,8 @@ def _value(v: object, fmt: str | None) -> object:
     """Whole yuan for money, no float noise elsewhere (87263901.31799999 -> 87263901)."""
     v = v.item() if hasattr(v, "item") else v
     if isinstance(v, float):
+        if v != v:  # NaN (a standard error from too few draws): an empty cell
+            return None
         if fmt == MONEY_FMT:
             return round(v)
         return round(v, 6) if v != round(v) else (int(v) if abs(v) < 1e15 else v)

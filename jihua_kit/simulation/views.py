@@ -94,19 +94,27 @@ def comparison(base: Iterable[YearResult], other: Iterable[YearResult], lang: st
 
 
 def assumptions(county: County, lang: str = "zh") -> pd.DataFrame:
-    """Every figure of the county file with its status, range and source or basis."""
+    """Every figure of the county file with its status, range, source or basis, and how an
+    assumption varies in the joint draws; then the declared correlations between assumptions."""
     rows = [
         {"key": f.id, "name": f.name(lang), "status": f.status_key.split(".", 1)[1], "unit": f.unit, "low": f.low,
-         "central": f.central, "high": f.high, "basis": f.basis_text(lang), "confidence": f.confidence}
+         "central": f.central, "high": f.high, "basis": f.basis_text(lang), "confidence": f.confidence,
+         "distribution": f.distribution if f.status == "assumption" and f.low < f.high else ""}
         for f in county.figures.values()
     ]  # fmt: skip
     for d in county.distributions.values():
-        for cat, c, lo, hi in zip(d.categories, d.central, d.low, d.high, strict=True):
+        for i, (cat, c, lo, hi) in enumerate(zip(d.categories, d.central, d.low, d.high, strict=True)):
             basis = d.basis_text(lang)
             note = t("sim.balance_note", lang, basis=basis) if cat == d.balance else basis
             name = f"{d.name(lang)}: {category_label(cat, lang)}"
             rows.append({"key": f"{d.id}.{cat}", "name": name, "status": d.status, "unit": "share", "low": lo,
-                         "central": c, "high": hi, "basis": note, "confidence": ""})  # fmt: skip
+                         "central": c, "high": hi, "basis": note, "confidence": "",
+                         "distribution": d.shape(i) if cat != d.balance and lo < hi else ""})  # fmt: skip
+    names = {s.key: s.name(lang) for s in county.sweeps()}
+    for c in county.correlations:
+        rows.append({"key": f"{c.a} ~ {c.b}", "name": t("sim.correlation_name", lang, a=names[c.a], b=names[c.b]),
+                     "status": "assumption", "unit": "rho", "low": c.rho, "central": c.rho, "high": c.rho,
+                     "basis": c.basis_text(lang), "confidence": "", "distribution": ""})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -121,7 +129,7 @@ _LABELS = {
     "kind": "kind", "county": "county", "mean": "mean", "p05": "p05", "p50": "p50", "p95": "p95",
     "mc_se": "mc_se", "mc_se_p05": "mc_se_p05", "mc_se_p50": "mc_se_p50", "mc_se_p95": "mc_se_p95", "rho": "rho",
     "share": "share", "measure": "measure", "stated": "stated", "comparator": "comparator", "source": "source",
-    "outside": "outside", "note": "note",
+    "outside": "outside", "note": "note", "distribution": "distribution",
 }  # fmt: skip
 
 
@@ -134,6 +142,8 @@ def headers(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         out["kind"] = [t(f"kind.{k}", lang) for k in out["kind"]]
     if "status" in out.columns:
         out["status"] = [t(f"status.{s}", lang) for s in out["status"]]
+    if "distribution" in out.columns:
+        out["distribution"] = [t(f"dist.{d}", lang) if d else "" for d in out["distribution"]]
     if "unit" in out.columns:
         out["unit"] = [t(f"costv.unit.{u}", lang) if f"costv.unit.{u}" in catalog() else u for u in out["unit"]]
 

@@ -204,7 +204,7 @@ def _parse_correlations(raw: Any, county: County) -> tuple[Correlation, ...]:
     out, seen = [], set()
     for i, rec in enumerate(raw):
         where = f"correlations[{i}]"
-        rec = mapping(rec, file, "correlations", where, ("between", "rho"))
+        rec = mapping(rec, file, "correlations", where, ("between", "rho"), ("basis", "basis_zh"))
         pair = rec["between"]
         if not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]:
             raise KitError("county.bad_pair", file=file, record="correlations", field=f"{where}.between", got=pair)
@@ -218,7 +218,8 @@ def _parse_correlations(raw: Any, county: County) -> tuple[Correlation, ...]:
         rho = number(rec["rho"], file, "correlations", f"{where}.rho")
         if not -1.0 <= rho <= 1.0:
             raise KitError("county.bad_rho", file=file, record="correlations", field=f"{where}.rho", got=rho)
-        out.append(Correlation(str(pair[0]), str(pair[1]), rho))
+        basis = (str(rec.get("basis") or ""), str(rec.get("basis_zh") or ""))
+        out.append(Correlation(str(pair[0]), str(pair[1]), rho, *basis))
     matrix = correlation_matrix(replace(county, correlations=tuple(out)))
     if len(matrix) and float(np.linalg.eigvalsh(matrix).min()) < -1e-9:
         raise KitError("county.not_psd", file=file, record="correlations", field="correlations")

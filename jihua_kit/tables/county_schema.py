@@ -140,6 +140,11 @@ class Correlation:
     a: str
     b: str
     rho: float
+    basis: str = ""
+    basis_zh: str = ""
+
+    def basis_text(self, lang: str = "zh") -> str:
+        return self.basis_zh if lang == "zh" and self.basis_zh else self.basis
 
 
 def shape_of(raw: dict, file: str, record: str, where: str = "") -> str:

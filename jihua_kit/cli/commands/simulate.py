@@ -108,7 +108,7 @@ def parse_years(raw: str | None, default: int) -> list[int]:
 
 
 def _money(x: float) -> str:
-    return format_number(round(x))
+    return "—" if x != x else format_number(round(x))  # NaN: a standard error from too few draws
 
 
 def sample_note(tor: pd.DataFrame, sample: int, seed: int, lang: str) -> str:
