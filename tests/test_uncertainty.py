@@ -62,7 +62,8 @@ def test_draws_depend_on_seed_and_county_only():
     a, b = draw_assumptions(COUNTY, 50, 7), draw_assumptions(COUNTY, 50, 7)
     pd.testing.assert_frame_equal(a, b)
     assert not draw_assumptions(COUNTY, 50, 8).equals(a)
-    assert draw_assumptions(COUNTY, 80, 7).iloc[:50].equals(a)  # more draws extend, never reshuffle
+    spread = a["village_size_spread"]  # uniform over 0.3-0.7: a Latin hypercube puts one draw in each fiftieth
+    assert sorted(np.floor((spread - 0.3) / 0.4 * 50).astype(int)) == list(range(50))
 
 
 def test_declared_correlation_holds_and_balances_stay_valid():
@@ -104,6 +105,28 @@ def test_collapsed_ranges_give_the_deterministic_run(tmp_path: Path):
             expected = yr.cost("central").sum(axis=0) * yr.scale
             for d in range(3):
                 np.testing.assert_allclose(draws.cost[d, y, s], expected, rtol=0, atol=1e-6)
+
+
+def test_collapsed_ranges_anchored_on_a_bigger_run_give_that_run(tmp_path: Path):
+    from jihua_kit.simulation.run import run_simulation
+
+    raw = _raw()
+    for f in raw["figures"]:
+        if f["status"] == "assumption":
+            f["low"] = f["high"] = f["central"]
+    for d in raw["distributions"]:
+        for spec in d["categories"].values():
+            if "low" in spec:
+                spec["low"] = spec["high"] = spec["central"]
+    raw.pop("correlations")
+    county = parse_county(raw, "collapsed.yaml")
+    run = run_simulation(county, years=[2013, 2014], households=4000, sensitivity=0, draws=4, draw_households=1000)
+    band = run.tables()["uncertainty"]
+    total = band[band["benefit"] == "total"].set_index(["year", "scenario"])
+    for scenario, years in run.results.items():
+        for yr in years:  # the deterministic run of 4,000 households, on the county's scale
+            row = total.loc[(yr.year, scenario)]
+            assert row["p05"] == pytest.approx(yr.total() * yr.scale, rel=1e-9) == row["p95"] == row["mean"]
 
 
 def test_the_ranges_move_the_total():

@@ -3,14 +3,16 @@
 Each assumption with a low-high range varies by its declared shape (triangular on
 low/central/high by default, uniform where the file says so); assumptions are independent
 unless the county file declares correlations, which act on the normal scores of a Gaussian
-copula (so each assumption keeps its own shape). The draws of a county depend only on the
-master seed and the county's id: adding a county or a worker changes none of them.
+copula (so each assumption keeps its own shape). The draws are a Latin hypercube (see
+`uniforms`). The draws of a county depend only on the master seed and the county's id: adding
+a county or a worker changes none of them.
 """
 
 from __future__ import annotations
 
 import math
 import zlib
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -43,15 +45,23 @@ def quantile(sweep: Sweep, u: np.ndarray) -> np.ndarray:
 
 
 def uniforms(county: County, draws: int, seed: int) -> np.ndarray:
-    """(draws, assumptions) probabilities, correlated as the county file declares."""
-    sweeps = county.sweeps()
+    """(draws, assumptions) probabilities, stratified and correlated as the county file declares.
+
+    Latin hypercube: each assumption's draws fall one in each of `draws` equal slices of its
+    probability range, in a random order, so a thousand draws cover every range evenly (the P5
+    and P95 settle far sooner than with plain random draws). Correlations act on the normal
+    scores (a Gaussian copula)."""
+    k = len(county.sweeps())
     rng = np.random.default_rng(county_seed(seed, county))
-    z = rng.standard_normal((draws, len(sweeps)))
-    if county.correlations:
-        matrix = correlation_matrix(county)
-        values, vectors = np.linalg.eigh(matrix)  # semi-definite matrices too (Cholesky needs definite)
+    slices = np.argsort(rng.random((draws, k)), axis=0)  # a random order of the slices, per assumption
+    u = (slices + rng.random((draws, k))) / draws
+    if county.correlations and k:
+        inverse = np.vectorize(NormalDist().inv_cdf, otypes=[float])
+        z = inverse(np.clip(u, 1e-12, 1 - 1e-12))
+        values, vectors = np.linalg.eigh(correlation_matrix(county))  # semi-definite too (not Cholesky)
         z = z @ (vectors * np.sqrt(np.clip(values, 0.0, None))).T
-    return np.clip(_normal_cdf(z), 1e-12, 1 - 1e-12)
+        u = _normal_cdf(z)
+    return np.clip(u, 1e-12, 1 - 1e-12)
 
 
 def draw_assumptions(county: County, draws: int, seed: int) -> pd.DataFrame:

@@ -3,9 +3,13 @@
 Each draw sets every ranged assumption at once (`draws.draw_assumptions`) and projects the years
 under each scenario on a sample of households, scaled to the draw's county. Every draw uses the
 same households seed (common random numbers), so the spread between draws comes from the
-assumptions, not from sampling noise; with every range collapsed, each draw is the deterministic
-run. A benefit with a range in the handout (R5) keeps it inside each draw: a draw's figure is the
-midpoint of its low and high, as in the deterministic tables.
+assumptions, not from sampling noise. Like the tornado, the sample measures how much the draws
+move the cost (in proportion); a deterministic run gives the level (`anchor`: each draw's cost
+times the deterministic total over the sample's total at central assumptions, by year and
+scenario). So with every range collapsed, each draw is the deterministic run, and a larger run
+anchors the band as precisely as the headline itself. A benefit with a range in the handout (R5)
+keeps it inside each draw: a draw's figure is the midpoint of its low and high, as in the
+deterministic tables.
 
 The work is a list of tasks, a batch of draws of one county each (`batch_costs`): a plain
 function of plain inputs, which `cluster.Engine` runs in this process or on Dask workers. The
@@ -102,11 +106,13 @@ def run_draws(
     households: int = DEFAULT_SAMPLE,
     years: list[int] | None = None,
     mapper: Callable[..., list] | None = None,
+    anchor: np.ndarray | None = None,
 ) -> Draws:
     """`draws` joint draws of `county`, projected over `years` under each scenario of `views`.
 
     `mapper(func, argument_tuples, weights)` runs the tasks and returns their results in order
-    (default: one after another here; `cluster.Engine.map` runs them on Dask)."""
+    (default: one after another here; `cluster.Engine.map` runs them on Dask). `anchor[year,
+    scenario]` is the deterministic total the draws are put on (default: the sample's own)."""
     years = years or [county.reference_year]
     values, batches = tasks(county, draws, seed)
     args = [(county, rows, views, seed, households, years) for rows in batches]
@@ -115,7 +121,13 @@ def run_draws(
     cost = np.concatenate([r[0] for r in results])
     counts = np.concatenate([r[1] for r in results])
     ids = benefit_ids(next(iter(views.values())).store)
-    return Draws(county, values, cost, counts, years, list(views), ids, households)
+    factor = np.ones((len(years), len(views)))
+    if anchor is not None:
+        central = batch_costs(county, [{}], views, seed, households, years)[0][0].sum(axis=2)
+        factor = np.divide(anchor, central, out=np.ones_like(factor), where=central > 0)
+    out = Draws(county, values, cost * factor[None, :, :, None], counts, years, list(views), ids, households)
+    out.extra["anchor_factor"] = factor
+    return out
 
 
 def summarize(values: np.ndarray) -> dict[str, float]:

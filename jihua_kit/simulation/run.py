@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -135,7 +136,8 @@ def run_simulation(
             sens = tornado(county, views[scenario], seed, sensitivity, years[0], None, lang, progress, mapper)
         sampled = None
         if draws:
-            sampled = run_draws(county, views, draws, seed, draw_households, years, mapper=eng.map)
+            anchor = np.array([[results[s][y].total() * results[s][y].scale for s in views] for y in range(len(years))])
+            sampled = run_draws(county, views, draws, seed, draw_households, years, mapper=eng.map, anchor=anchor)
     if sens is not None and not sens.empty:  # the sample's swings, on the level of this run's headline
         head = results[scenario][0]
         sens = anchored(sens, head.total() * head.scale)
