@@ -86,10 +86,11 @@ handouts: $(STAMP) $(REVEAL)
 	$(BIN)/jihua-kit slides --changed
 	$(PY) slides/handouts.py
 
-## make bench: time and memory of the simulation, the spreadsheets, the chapters and a class of 40 answering
+## make bench: time and memory of the simulation (one run, and the joint uncertainty on Dask), the spreadsheets, the chapters and a class of 40 answering
 ## into one session file, on this machine (prints; no pass/fail)
 bench: $(STAMP)
 	$(PY) bench/simulation.py
+	$(PY) bench/uncertainty.py
 	$(PY) bench/bench_sheets.py
 	$(PY) bench/notebooks.py
 	$(PY) bench/class_answers.py

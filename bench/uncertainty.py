@@ -81,7 +81,7 @@ def main() -> int:
     # (d, part) one task here: time and memory of a batch of draws
     values, batches = tasks(county, 10, 0)
     start, before = time.perf_counter(), _peak_mb()
-    batch_costs(county, batches[0], views, 0, households, YEARS)
+    batch_costs(county, batches[0], views, [0] * len(batches[0]), households, YEARS)
     task_s = time.perf_counter() - start
     report["d_task"] = {"draws": len(batches[0]), "seconds": task_s, "seconds_per_draw": task_s / len(batches[0]),
                         "process_peak_mb": _peak_mb(), "peak_before_mb": before}  # fmt: skip

@@ -1,15 +1,16 @@
 """Joint uncertainty: the county's cost under many joint draws of its assumptions.
 
 Each draw sets every ranged assumption at once (`draws.draw_assumptions`) and projects the years
-under each scenario on a sample of households, scaled to the draw's county. Every draw uses the
-same households seed (common random numbers), so the spread between draws comes from the
-assumptions, not from sampling noise. Like the tornado, the sample measures how much the draws
-move the cost (in proportion); a deterministic run gives the level (`anchor`: each draw's cost
-times the deterministic total over the sample's total at central assumptions, by year and
-scenario). So with every range collapsed, each draw is the deterministic run, and a larger run
-anchors the band as precisely as the headline itself. A benefit with a range in the handout (R5)
-keeps it inside each draw: a draw's figure is the midpoint of its low and high, as in the
-deterministic tables.
+under each scenario on a sample of households, scaled to the draw's county. Like the tornado,
+the sample measures how much a draw moves the cost in proportion, and a deterministic run gives
+the level (`anchor`): a draw's cost is the deterministic total times the draw's total over the
+same sample's total at central assumptions (common random numbers), by year and scenario. So
+with every range collapsed, each draw is exactly the deterministic run. The samples rotate
+through a pool of `POOL` households seeds (draw i uses sample i mod POOL), so the noise of one
+sample in the measured effects averages out instead of moving the whole band; the central
+assumptions run once on each sample. A benefit with a range in the handout (R5) keeps it
+inside each draw: a draw's figure is the midpoint of its low and high, as in the deterministic
+tables.
 
 The work is a list of tasks, a batch of draws of one county each (`batch_costs`): a plain
 function of plain inputs, which `cluster.Engine` runs in this process or on Dask workers. The
@@ -18,6 +19,7 @@ results do not depend on where a task ran.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,20 +35,28 @@ from jihua_kit.tables.county import County
 DEFAULT_SAMPLE = 40_000  # households per draw (see bench/uncertainty.py for how it was chosen)
 BATCH = 10  # draws per task
 QUANTILES = (0.05, 0.5, 0.95)
+POOL = 50  # households samples per county: draw i uses sample i mod POOL (see the module docstring)
+POPULATION_STREAM = 8
 SE_BATCHES = 20  # the Monte Carlo standard error of each figure: spread over this many groups of draws
 # Simulated counts set beside what the handout or the county file states (calibration).
 COUNTS = ("E-GIVE-UP-2ND", "E-POSTPONE-2ND")
+
+
+def population_seeds(county: County, seed: int, pool: int) -> list[int]:
+    """The households seeds of the draws: a pool of `pool`, from the master seed and the county."""
+    sequence = np.random.SeedSequence([seed, POPULATION_STREAM, zlib.crc32(county.id.encode("utf-8"))])
+    return [int(x) for x in sequence.generate_state(pool, dtype=np.uint32)]
 
 
 def batch_costs(
     county: County,
     rows: list[dict[str, float]],
     views: dict[str, Params],
-    seed: int,
+    seeds: list[int],
     households: int,
     years: list[int],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Costs and counts of a batch of draws (one task).
+    """Costs and counts of a batch of draws (one task): draw i with households seed `seeds[i]`.
 
     Returns `cost[draw, year, scenario, benefit]` (yuan, central, after uptake, scaled to the
     draw's county) and `counts[draw, year, k]` for the rules in `COUNTS` (households reached,
@@ -56,7 +66,7 @@ def batch_costs(
     cost = counts = None
     for d, overrides in enumerate(rows):
         variant = county.with_overrides(overrides)
-        res = project(variant, views, seed, households, years)
+        res = project(variant, views, seeds[d], households, years)
         ids = res[scenarios[0]][0].benefit_ids
         if cost is None:
             cost = np.zeros((len(rows), len(years), len(scenarios), len(ids)))
@@ -115,18 +125,23 @@ def run_draws(
     scenario]` is the deterministic total the draws are put on (default: the sample's own)."""
     years = years or [county.reference_year]
     values, batches = tasks(county, draws, seed)
-    args = [(county, rows, views, seed, households, years) for rows in batches]
-    weights = [len(rows) for rows in batches]
+    pool = population_seeds(county, seed, min(POOL, draws))
+    seeds = [pool[i % len(pool)] for i in range(draws)]
+    args = [(county, rows, views, seeds[i * BATCH : i * BATCH + len(rows)], households, years)
+            for i, rows in enumerate(batches)]  # fmt: skip
+    args += [(county, [{}] * len(pool[i : i + BATCH]), views, pool[i : i + BATCH], households, years)
+             for i in range(0, len(pool), BATCH)]  # the central assumptions on each sample  # fmt: skip
+    weights = [len(rows) for rows in batches] + [0] * (len(args) - len(batches))
     results = mapper(batch_costs, args, weights) if mapper else [batch_costs(*a) for a in args]
-    cost = np.concatenate([r[0] for r in results])
-    counts = np.concatenate([r[1] for r in results])
+    cost = np.concatenate([r[0] for r in results[: len(batches)]])
+    counts = np.concatenate([r[1] for r in results[: len(batches)]])
+    central = np.concatenate([r[0] for r in results[len(batches) :]]).sum(axis=3)  # sample, year, scenario
+    level = central.mean(axis=0) if anchor is None else np.asarray(anchor, dtype=float)
+    which = np.arange(draws) % len(pool)
+    factor = np.divide(level[None], central[which], out=np.ones_like(central[which]), where=central[which] > 0)
     ids = benefit_ids(next(iter(views.values())).store)
-    factor = np.ones((len(years), len(views)))
-    if anchor is not None:
-        central = batch_costs(county, [{}], views, seed, households, years)[0][0].sum(axis=2)
-        factor = np.divide(anchor, central, out=np.ones_like(factor), where=central > 0)
-    out = Draws(county, values, cost * factor[None, :, :, None], counts, years, list(views), ids, households)
-    out.extra["anchor_factor"] = factor
+    out = Draws(county, values, cost * factor[:, :, :, None], counts, years, list(views), ids, households)
+    out.extra["level"] = level
     return out
 
 
