@@ -34,11 +34,13 @@ def test_band_summary_states_the_runs_own_band(tables):
 def test_calibration_frame_reads_as_chinese_and_marks_what_falls_outside(tables):
     cal = tables["calibration"]
     frame = cost_views.calibration_frame(cal)
-    assert list(frame.columns) == ["已知数", "出处", "P5（低端）", "P95（高端）", "已知数不在模拟范围内", "说明"]
+    assert list(frame.columns) == ["已知数", "出处", "模拟范围（P5–P95）", "已知数不在模拟范围内", "说明"]
     assert list(frame.index) == list(cal["name"])
     assert frame.loc["放弃政策内二孩生育的夫妇（对）", "已知数"] == "≥ 160"
     assert frame.loc["放弃政策内二孩生育的夫妇（对）", "出处"] == "七·4(一)（T-GIVE-UP）"
-    assert frame.loc["村（居）数", "出处"] == "县情文件" and frame.loc["村（居）数", "P5（低端）"] == "497"
+    assert frame.loc["村（居）数", "出处"] == "县情文件" and frame.loc["村（居）数", "模拟范围（P5–P95）"] == "497–497"
+    low, high = cal.set_index("measure").loc["households", ["p05", "p95"]]
+    assert frame.loc["户数", "模拟范围（P5–P95）"] == f"{round(low):,}–{round(high):,}"
     assert list(frame["已知数不在模拟范围内"]) == ["⚠" if x else "" for x in cal["outside"]]
     flipped = cost_views.calibration_frame(cal.assign(outside=~cal["outside"]))
     assert list(flipped["已知数不在模拟范围内"]) == ["" if x else "⚠" for x in cal["outside"]]

@@ -190,26 +190,23 @@ def band_summary(
 def calibration_frame(cal: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The simulated counts beside the stated figures (`uncertainty.calibration`), as a trainee reads
     them: the stated figure (≥ for a floor), where it is stated (a target's code as a small label),
-    the draws' P5 and P95, ⚠ where the stated figure falls outside, and the note."""
+    the draws' P5-P95 in one column, ⚠ where the stated figure falls outside, and the note."""
     sources = []
     for r in cal.itertuples():
         if r.measure in CALIBRATION_TARGETS:
             code = CALIBRATION_TARGETS[r.measure]
             sources.append(f"{r.source.removeprefix(code).strip()}（{code}）")
-        elif r.measure == "households":
-            sources.append(r.source)
         else:
-            sources.append(t("costv.source.county", lang))
+            sources.append(t(f"costv.source.{'derived' if r.measure == 'households' else 'county'}", lang))
+    stated = [
+        ("≥ " if c == ">=" else "") + format_number(x) for c, x in zip(cal["comparator"], cal["stated"], strict=True)
+    ]
+    drawn = [
+        f"{format_number(round(lo))}–{format_number(round(hi))}" for lo, hi in zip(cal["p05"], cal["p95"], strict=True)
+    ]
     frame = pd.DataFrame(
-        {
-            "stated": [("≥ " if c == ">=" else "") + format_number(x) for c, x in zip(cal["comparator"], cal["stated"],
-                                                                                   strict=True)],
-            "source": sources,
-            "p05": [format_number(round(x)) for x in cal["p05"]],
-            "p95": [format_number(round(x)) for x in cal["p95"]],
-            "outside": ["⚠" if x else "" for x in cal["outside"]],
-            "note": [n or "" for n in cal["note"]],
-        },
+        {"stated": stated, "source": sources, t("costv.draw_range", lang): drawn,
+         "outside": ["⚠" if x else "" for x in cal["outside"]], "note": [n or "" for n in cal["note"]]},
         index=list(cal["name"]),
     )  # fmt: skip
     return sim_views.headers(frame, lang)
