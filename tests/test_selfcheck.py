@@ -29,6 +29,14 @@ def test_chapter_03_answers_are_the_households_totals():
     assert "第3题：× 不对，答案是 B" in out
 
 
+def test_prompts_can_show_some_questions_keeping_their_numbers():
+    quiz = load_selfcheck("06_cost")
+    first, rest = quiz.prompts([1, 2, 3]), quiz.prompts([4, 5])
+    assert first.startswith("1. ") and "\n3. " in first and "\n4. " not in first
+    assert rest.startswith("4. ") and "\n5. " in rest and "   C. " in rest
+    assert first + "\n" + rest == quiz.prompts()
+
+
 @pytest.mark.parametrize("given", ["abc", True, "", [1]])
 def test_odd_answers_are_wrong_not_errors(given):
     assert "第1题：× 不对" in load_selfcheck("01_background").check({1: given})

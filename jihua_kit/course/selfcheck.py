@@ -9,7 +9,7 @@ with the reason and the evidence (the figure and its section, or the household's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,10 +71,14 @@ class SelfCheck:
     lang: str = "zh"
     file: str = ""
 
-    def prompts(self) -> str:
-        """The numbered questions with their choices, to print above the answer cell."""
+    def prompts(self, numbers: Iterable[int] | None = None) -> str:
+        """The numbered questions with their choices, to print above the answer cell; only those
+        `numbers` (from 1) when given, so a long self-check can be shown over two slides."""
+        wanted = None if numbers is None else set(numbers)
         out = []
         for n, q in enumerate(self.questions, start=1):
+            if wanted is not None and n not in wanted:
+                continue
             out.append(f"{n}. {q.prompt[self.lang]}")
             out += [f"   {c}" for c in q.choices.get(self.lang, ())]
         return "\n".join(out)

@@ -17,11 +17,13 @@ from jihua_kit.core.textfmt import format_number
 from jihua_kit.params.store import load_parameters
 from jihua_kit.simulation import views as sim_views
 from jihua_kit.simulation.engine import YearResult, project
+from jihua_kit.simulation.uncertainty import CALIBRATION_TARGETS, TOTAL
 from jihua_kit.tables.county import County, load_county
 
 __all__ = [
-    "SCENARIOS", "WAN", "assumption_frame", "benefit_frame", "by_year", "facts_frame", "project_both",
-    "raise_summary", "shown_value", "tornado_frame", "wan_text", "wide", "year_frame",
+    "SCENARIOS", "WAN", "assumption_frame", "band_summary", "benefit_frame", "by_year", "calibration_frame",
+    "facts_frame", "project_both", "raise_summary", "shown_value", "tornado_frame", "wan_text", "wide",
+    "year_frame",
 ]  # fmt: skip
 
 SCENARIOS = ("baseline", "raised")
@@ -169,3 +171,42 @@ def raise_summary(table: pd.DataFrame, year: int, lang: str = "zh", top: int = 2
     return t("costv.raise_summary", lang, year=year, base=format_number(_wan(base)),
              raised=format_number(_wan(raised)), diff=format_number(_wan(raised - base)),
              share=format_number(round((raised - base) / base * 100)), parts=sep.join(parts))  # fmt: skip
+
+
+def band_summary(
+    unc: pd.DataFrame, year: int, central: float | None = None, scenario: str = "raised", lang: str = "zh"
+) -> str:
+    """A sentence on the joint-uncertainty band (`uncertainty.uncertainty`) of the county total in
+    `year` under `scenario`: P50 and P5-P95 in whole 万元, and beside them `central` (the total with
+    every assumption at its central value, as the chapter's tables show it), when given."""
+    row = unc[(unc["year"] == year) & (unc["scenario"] == scenario) & (unc["benefit"] == TOTAL)].iloc[0]
+    whole = {k: format_number(round(row[k] / WAN)) for k in ("p05", "p50", "p95")}  # a band: whole 万元
+    text = t("costv.band_summary", lang, year=year, scenario=t(f"scenario.{scenario}", lang), **whole)
+    if central is not None:
+        text += t("costv.band_central", lang, central=format_number(_wan(central)))
+    return text
+
+
+def calibration_frame(cal: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The simulated counts beside the stated figures (`uncertainty.calibration`), as a trainee reads
+    them: the stated figure (≥ for a floor), where it is stated (a target's code as a small label),
+    the draws' P5-P95 in one column, ⚠ where the stated figure falls outside, and the note."""
+    sources = []
+    for r in cal.itertuples():
+        if r.measure in CALIBRATION_TARGETS:
+            code = CALIBRATION_TARGETS[r.measure]
+            sources.append(f"{r.source.removeprefix(code).strip()}（{code}）")
+        else:
+            sources.append(t(f"costv.source.{'derived' if r.measure == 'households' else 'county'}", lang))
+    stated = [
+        ("≥ " if c == ">=" else "") + format_number(x) for c, x in zip(cal["comparator"], cal["stated"], strict=True)
+    ]
+    drawn = [
+        f"{format_number(round(lo))}–{format_number(round(hi))}" for lo, hi in zip(cal["p05"], cal["p95"], strict=True)
+    ]
+    frame = pd.DataFrame(
+        {"stated": stated, "source": sources, t("costv.draw_range", lang): drawn,
+         "outside": ["⚠" if x else "" for x in cal["outside"]], "note": [n or "" for n in cal["note"]]},
+        index=list(cal["name"]),
+    )  # fmt: skip
+    return sim_views.headers(frame, lang)
