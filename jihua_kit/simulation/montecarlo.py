@@ -35,7 +35,7 @@ from jihua_kit.tables.county import County
 DEFAULT_SAMPLE = 40_000  # households per draw (see bench/uncertainty.py for how it was chosen)
 BATCH = 10  # draws per task
 QUANTILES = (0.05, 0.5, 0.95)
-POOL = 50  # households samples per county: draw i uses sample i mod POOL (see the module docstring)
+POOL = 50  # households samples per county at most (one per 10 draws): draw i uses sample i mod pool
 POPULATION_STREAM = 8
 SE_BATCHES = 20  # the Monte Carlo standard error of each figure: spread over this many groups of draws
 # Simulated counts set beside what the handout or the county file states (calibration).
@@ -125,7 +125,7 @@ def run_draws(
     scenario]` is the deterministic total the draws are put on (default: the sample's own)."""
     years = years or [county.reference_year]
     values, batches = tasks(county, draws, seed)
-    pool = population_seeds(county, seed, min(POOL, draws))
+    pool = population_seeds(county, seed, min(POOL, max(1, draws // 10)))
     seeds = [pool[i % len(pool)] for i in range(draws)]
     args = [(county, rows, views, seeds[i * BATCH : i * BATCH + len(rows)], households, years)
             for i, rows in enumerate(batches)]  # fmt: skip
@@ -142,6 +142,7 @@ def run_draws(
     ids = benefit_ids(next(iter(views.values())).store)
     out = Draws(county, values, cost * factor[:, :, :, None], counts, years, list(views), ids, households)
     out.extra["level"] = level
+    out.extra["samples"] = len(pool)
     return out
 
 

@@ -112,13 +112,16 @@ def run_simulation(
     draws: int = 0,
     draw_households: int = DRAW_SAMPLE,
     engine: Engine | None = None,
+    projection: dict[str, list[YearResult]] | None = None,
 ) -> SimulationRun:
     """Project `years` under `scenario` (and `compare`), then the tornado on `sensitivity`
     sampled households (0: none) for the first year under the main scenario, and with `draws`
     the joint uncertainty (that many joint draws of the assumptions, `draw_households` each).
 
     The tornado's and the draws' tasks run on `engine` (see `cluster.py`); without one, on
-    `workers` local processes (a Dask LocalCluster; 1: here). The results are the same either way."""
+    `workers` local processes (a Dask LocalCluster; 1: here). The results are the same either way.
+    `projection` is a projection of these years and scenarios already made (`project`), reused
+    instead of projecting again (a notebook that has one)."""
     system = system or load_system()
     if not isinstance(county, County):
         county = load_county(county or system.county_file)
@@ -130,7 +133,7 @@ def run_simulation(
     context = nullcontext(engine) if engine is not None else open_engine(workers, progress=progress)
     with context as eng:
         mapper = eng.map if eng.client is not None else None
-        results = project(county, views, seed, households, years, progress=progress)
+        results = projection or project(county, views, seed, households, years, progress=progress)
         sens = None
         if sensitivity:
             sens = tornado(county, views[scenario], seed, sensitivity, years[0], None, lang, progress, mapper)
