@@ -422,7 +422,7 @@ def test_tables_wrap_the_long_name_column_not_two_characters_a_line(decks, page,
 
 
 def test_target_chart_labels_are_at_least_16_px_on_the_projector(decks, page, screenshot):
-    from jihua_kit.rules.targets import CHART_FONT, CHART_WIDTH
+    from jihua_kit.explanations.targets_chart import CHART_FONT, CHART_WIDTH
 
     _open(page, decks / "04_exams_targets.html")
     images = page.evaluate(
