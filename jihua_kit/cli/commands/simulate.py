@@ -240,8 +240,8 @@ def run(args: argparse.Namespace) -> int:
     total = sum(chunk_count(c, o["households"], o["years"]) + (runs(c) if sample else 0) + draws
                 for c, o in zip(counties, options, strict=True))  # fmt: skip
     say = Progress(args.lang)
-    parallel = bool(sample or draws)
-    workers = workers or (default_workers() if parallel else 1)
+    # A local cluster takes about 2 s to start: worth it for the draws, not for the tornado alone.
+    workers = workers or (default_workers() if draws else 1)
     for county, opts in zip(counties, options, strict=True):
         say("sim.step.start", households=format_number(opts["households"] or county.households),
             years=len(opts["years"]), scenarios=1 + (compare is not None), sample=format_number(sample),
