@@ -202,7 +202,7 @@ def uncertainty_lines(tables: dict, run: SimulationRun, lang: str) -> list[str]:
     lines = [t("sim.unc_title", lang, draws=draws, households=format_number(run.draws.households)),
              table(t("sim.header.unc", lang).split("|"), body), t("sim.unc_note", lang)]  # fmt: skip
     cal = tables["calibration"]
-    body = [(r.name, f"{r.comparator} {format_number(r.stated)}", _money(r.p05), _money(r.p95),
+    body = [(r.name, f"{r.comparator.replace('>=', '≥')} {format_number(r.stated)}", _money(r.p05), _money(r.p95),
              t("sim.calib_outside", lang) if r.outside else "") for r in cal.itertuples()]  # fmt: skip
     lines += ["", t("sim.calib_title", lang, year=run.years[0]), table(t("sim.header.calib", lang).split("|"), body)]
     top = tables["drivers"].head(5)
