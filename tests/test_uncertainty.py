@@ -82,10 +82,8 @@ def test_summary_statistics_and_their_standard_errors():
     assert 0.1 < s["mc_se_mean"] < 0.4  # about 10 / sqrt(2000) = 0.22
 
 
-# --- the run --------------------------------------------------------------------------------------
-
-
-def test_collapsed_ranges_give_the_deterministic_run(tmp_path: Path):
+def _collapsed():
+    """Nayong with every range collapsed to its central value and no correlations."""
     raw = _raw()
     for f in raw["figures"]:
         if f["status"] == "assumption":
@@ -95,7 +93,14 @@ def test_collapsed_ranges_give_the_deterministic_run(tmp_path: Path):
             if "low" in spec:  # not the balance category, which has a central value only
                 spec["low"] = spec["high"] = spec["central"]
     raw.pop("correlations")
-    county = parse_county(raw, "collapsed.yaml")
+    return parse_county(raw, "collapsed.yaml")
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def test_collapsed_ranges_give_the_deterministic_run(tmp_path: Path):
+    county = _collapsed()
     assert county.sweeps() == []
     years = [2013, 2015]
     det = project(county, VIEWS, seed=4, households=3000, years=years)
@@ -111,16 +116,7 @@ def test_collapsed_ranges_give_the_deterministic_run(tmp_path: Path):
 def test_collapsed_ranges_anchored_on_a_bigger_run_give_that_run(tmp_path: Path):
     from jihua_kit.simulation.run import run_simulation
 
-    raw = _raw()
-    for f in raw["figures"]:
-        if f["status"] == "assumption":
-            f["low"] = f["high"] = f["central"]
-    for d in raw["distributions"]:
-        for spec in d["categories"].values():
-            if "low" in spec:
-                spec["low"] = spec["high"] = spec["central"]
-    raw.pop("correlations")
-    county = parse_county(raw, "collapsed.yaml")
+    county = _collapsed()
     run = run_simulation(county, years=[2013, 2014], households=4000, sensitivity=0, draws=4, draw_households=1000)
     band = run.tables()["uncertainty"]
     total = band[band["benefit"] == "total"].set_index(["year", "scenario"])

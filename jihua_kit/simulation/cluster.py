@@ -91,9 +91,9 @@ def open_engine(
     # household-sized temporaries run about 30% slower. The workers keep glibc's defaults.
     environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
                if not k.startswith("MALLOC_")}  # fmt: skip
-    dask.config.set({"distributed.nanny.pre-spawn-environ": environ})
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           host="127.0.0.1", silence_logs=50)  # fmt: skip
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):  # for this cluster only
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               host="127.0.0.1", silence_logs=50)  # fmt: skip
     client = Client(cluster, set_as_default=False)
     try:
         yield Engine(client, progress)
